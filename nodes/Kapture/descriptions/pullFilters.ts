@@ -23,7 +23,7 @@ const date = (name: string, displayName: string, description: string): INodeProp
 	name,
 	type: 'dateTime',
 	default: '',
-	description: `${description} Kapture filters by whole days, in the account's time zone.`,
+	description: `${description} Kapture filters by whole days, in the account's time zone`,
 });
 
 const ATTRIBUTE_FILTERS: INodeProperties[] = Array.from({ length: 15 }, (_, index) =>
