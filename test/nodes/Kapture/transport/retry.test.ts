@@ -1,0 +1,106 @@
+import {
+	backoffDelay,
+	DEFAULT_RETRY,
+	isRetryable,
+	parseRetryAfter,
+	RequestScheduler,
+} from '../../../../nodes/Kapture/transport/retry';
+
+describe('isRetryable', () => {
+	it.each([429, 500, 502, 503, 504])('retries a read on HTTP %d', (status) => {
+		expect(isRetryable({ kind: 'status', status }, false)).toBe(true);
+	});
+
+	it.each([400, 401, 403, 404])('never retries HTTP %d', (status) => {
+		expect(isRetryable({ kind: 'status', status }, false)).toBe(false);
+		expect(isRetryable({ kind: 'status', status }, true)).toBe(false);
+	});
+
+	it('retries a write only when Kapture provably did not process it', () => {
+		expect(isRetryable({ kind: 'status', status: 429 }, true)).toBe(true);
+		expect(isRetryable({ kind: 'status', status: 503 }, true)).toBe(true);
+		expect(isRetryable({ kind: 'status', status: 500 }, true)).toBe(false);
+		expect(isRetryable({ kind: 'status', status: 502 }, true)).toBe(false);
+		expect(isRetryable({ kind: 'network', code: 'ECONNREFUSED' }, true)).toBe(true);
+		expect(isRetryable({ kind: 'network', code: 'ECONNRESET' }, true)).toBe(false);
+		expect(isRetryable({ kind: 'network', code: 'ETIMEDOUT' }, true)).toBe(false);
+	});
+
+	it('retries a read after a reset or a timeout', () => {
+		expect(isRetryable({ kind: 'network', code: 'ECONNRESET' }, false)).toBe(true);
+		expect(isRetryable({ kind: 'network', code: 'ETIMEDOUT' }, false)).toBe(true);
+		expect(isRetryable({ kind: 'network', code: 'SOMETHING_ELSE' }, false)).toBe(false);
+	});
+});
+
+describe('parseRetryAfter', () => {
+	it('reads seconds and HTTP dates', () => {
+		expect(parseRetryAfter('3')).toBe(3000);
+		expect(parseRetryAfter(['2'])).toBe(2000);
+		expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10_000);
+		expect(parseRetryAfter('soon')).toBeUndefined();
+		expect(parseRetryAfter(undefined)).toBeUndefined();
+		expect(parseRetryAfter('-5')).toBe(0);
+	});
+});
+
+describe('backoffDelay', () => {
+	const settings = { ...DEFAULT_RETRY, baseDelayMs: 100, maxDelayMs: 1000 };
+
+	it('doubles each attempt, between half and all of the step', () => {
+		expect(backoffDelay(1, settings, undefined, () => 0)).toBe(50);
+		expect(backoffDelay(1, settings, undefined, () => 1)).toBe(100);
+		expect(backoffDelay(3, settings, undefined, () => 1)).toBe(400);
+	});
+
+	it('never waits longer than the cap', () => {
+		expect(backoffDelay(20, settings, undefined, () => 1)).toBe(1000);
+	});
+
+	it('waits at least as long as Retry-After asks', () => {
+		expect(backoffDelay(1, settings, 2500, () => 0)).toBe(2500);
+	});
+});
+
+describe('RequestScheduler', () => {
+	const delay = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+	it('never has more requests in flight than its limit', async () => {
+		const scheduler = new RequestScheduler(3);
+		let active = 0;
+		let peak = 0;
+		await Promise.all(
+			Array.from({ length: 12 }, async () =>
+				await scheduler.run(async () => {
+					active++;
+					peak = Math.max(peak, active);
+					await delay(5);
+					active--;
+				}),
+			),
+		);
+		expect(peak).toBe(3);
+	});
+
+	it('halves the limit when slowed down and grows back one success at a time', () => {
+		const scheduler = new RequestScheduler(8);
+		scheduler.slowDown(0);
+		expect(scheduler.currentLimit).toBe(4);
+		scheduler.slowDown(0);
+		scheduler.slowDown(0);
+		scheduler.slowDown(0);
+		expect(scheduler.currentLimit).toBe(1);
+		scheduler.speedUp();
+		expect(scheduler.currentLimit).toBe(2);
+		for (let i = 0; i < 20; i++) scheduler.speedUp();
+		expect(scheduler.currentLimit).toBe(8);
+	});
+
+	it('makes every request wait out a pause', async () => {
+		const scheduler = new RequestScheduler(4);
+		scheduler.slowDown(80);
+		const started = Date.now();
+		await scheduler.run(async () => undefined);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+	});
+});
