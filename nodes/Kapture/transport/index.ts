@@ -204,7 +204,8 @@ function networkError(
 	const retried = attempts > 1 ? ` (after ${attempts} attempts)` : '';
 	const mayHaveArrived =
 		endpoint.write && !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(attempt.code);
-	return new NodeApiError(context.getNode(), { message: attempt.message, code: attempt.code } as JsonObject, {
+	// The code stays out of the error object: n8n would swap our message for a generic one.
+	return new NodeApiError(context.getNode(), { message: attempt.message } as JsonObject, {
 		message: `Kapture ${what[attempt.code] ?? `could not be reached (${attempt.code})`}${retried}`,
 		description: mayHaveArrived
 			? `The ${endpoint.label} request may have reached Kapture, so it was not sent again: check in Kapture whether it took effect before running this item again.`
@@ -286,22 +287,27 @@ export interface PageOptions extends KaptureRequestOptions {
 	confirmShortFirstPage?: boolean;
 }
 
-/** Reads a paged list until its end, whatever page size the server really honours. */
+/**
+ * Reads a paged list until its end, whatever page size the server really
+ * honours. A page shorter than asked ends the list only once a full page has
+ * proven the size is honoured; before that, the end is a page shorter than an
+ * earlier one, or an empty page.
+ */
 async function* walkPages(
 	fetchPage: (offset: number, pageSize: number) => Promise<IDataObject[]>,
 	{ pageSize, confirmShortFirstPage = true }: PageOptions,
 ): AsyncGenerator<IDataObject[]> {
 	let offset = 0;
 	let sizeHonoured = false;
+	let largestPage = 0;
 	for (;;) {
 		const page = await fetchPage(offset, pageSize);
 		if (page.length === 0) return;
 		yield page;
-		if (page.length >= pageSize) {
-			sizeHonoured = true;
-		} else if (sizeHonoured || !confirmShortFirstPage || offset > 0) {
-			return;
-		}
+		if (page.length >= pageSize) sizeHonoured = true;
+		const short = page.length < pageSize;
+		if (short && (sizeHonoured || !confirmShortFirstPage || page.length < largestPage)) return;
+		largestPage = Math.max(largestPage, page.length);
 		offset += page.length;
 	}
 }
