@@ -77,6 +77,14 @@ export const TRIGGER_FILTER_NAMES = [
 	'zoneIdStr',
 ];
 
+/**
+ * The filters that narrow a search. Kapture requires at least one of them;
+ * View ID and Sort By only shape the answer, so they do not count.
+ */
+export const SEARCH_FILTER_NAMES = new Set(
+	PULL_FILTER_OPTIONS.map((option) => option.name).filter((name) => name !== 'viewId' && name !== 'sortParam'),
+);
+
 export const DATE_FILTER_NAMES = new Set(
 	PULL_FILTER_OPTIONS.filter((option) => option.type === 'dateTime').map((option) => option.name),
 );

@@ -169,7 +169,7 @@ describe('transport against the sandbox, through n8n-core', () => {
 		it('tells the user a write may have arrived when the connection broke', async () => {
 			sandbox.faults.script({ kind: 'reset', api: 'v1AddUpdate' });
 			const result = await probe({ endpoint: 'v1AddUpdate', body: addBody });
-			expect(result.error?.description).toMatch(/may have reached Kapture, so it was not sent again/);
+			expect((result.error as Error & { description?: string })?.description).toMatch(/may have reached Kapture, so it was not sent again/);
 		});
 
 		it('retries a write that Kapture refused with 429 or 503, and creates the order once', async () => {

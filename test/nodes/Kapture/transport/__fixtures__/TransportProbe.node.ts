@@ -40,8 +40,8 @@ export class TransportProbe implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const call = this.getNodeParameter('call', 0) as string;
 		const endpoint = this.getNodeParameter('endpoint', 0) as KaptureEndpointName;
-		const body = JSON.parse(this.getNodeParameter('body', 0) as string) as IDataObject;
-		const options = JSON.parse(this.getNodeParameter('options', 0) as string) as IDataObject;
+		const body = JSON.parse(this.getNodeParameter('body', 0) as string) as IDataObject & { start?: unknown; end?: unknown };
+		const options = JSON.parse(String(this.getNodeParameter('options', 0))) as IDataObject;
 		const requestOptions = { ...options, scheduler: new RequestScheduler(1) };
 
 		if (call === 'pullV1') {

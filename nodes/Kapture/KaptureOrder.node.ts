@@ -1,0 +1,41 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as order from './actions/order/Order.resource';
+import { router } from './actions/router';
+
+export class KaptureOrder implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Kapture Order',
+		name: 'kaptureOrder',
+		icon: { light: 'file:kapture.svg', dark: 'file:kapture.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Create, update, read and record payments for orders in Kapture CRM',
+		defaults: { name: 'Kapture Order' },
+		usableAsTool: true,
+		// The older n8n-nodes-base rules only recognise the 'main' string literal; n8n's
+		// community rules require the NodeConnectionTypes constant, which is what n8n uses now.
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
+		inputs: [NodeConnectionTypes.Main],
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'kaptureApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Order', value: 'order' }],
+				default: 'order',
+			},
+			...order.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,21 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE } from '../../transport';
+
+/** The account ID (cmId) the v1 pull needs, from the credential; checked before any request. */
+export async function accountId(context: IExecuteFunctions): Promise<number> {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const cmId = Number(credentials.cmId);
+	if (!Number.isInteger(cmId) || cmId <= 0) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Account ID (cmId) in the Kapture credential must be a whole number greater than 0, got "${String(credentials.cmId ?? '')}"`,
+			{
+				description:
+					'The Kapture v1 API needs your account ID to read orders. Ask Kapture support for it and enter it in the credential.',
+			},
+		);
+	}
+	return cmId;
+}

@@ -1,0 +1,84 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export type KaptureApiChoice = 'v1' | 'partner';
+
+export const DEFAULT_PARALLEL_REQUESTS = 5;
+export const MAX_PARALLEL_REQUESTS = 20;
+export const DEFAULT_PAGE_SIZE = 500;
+export const MAX_PAGE_SIZE = 5000;
+
+/** The one parameter that picks the Kapture endpoint of an operation. */
+export function apiParameter(defaultApi: KaptureApiChoice, v1Hint: string, partnerHint: string): INodeProperties {
+	return {
+		displayName: 'API',
+		name: 'api',
+		type: 'options',
+		noDataExpression: true,
+		default: defaultApi,
+		description:
+			'Which Kapture API to call. Each one needs its own secret in the Kapture credential.',
+		options: [
+			{ name: 'Kapture V1 (Username and Password)', value: 'v1', description: v1Hint },
+			{ name: 'Partner API (Auth Key)', value: 'partner', description: partnerHint },
+		],
+	};
+}
+
+export const parallelRequestsOption: INodeProperties = {
+	displayName: 'Parallel Requests',
+	name: 'parallelRequests',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_REQUESTS },
+	default: DEFAULT_PARALLEL_REQUESTS,
+	description: `How many items to send to Kapture at the same time (1 to ${MAX_PARALLEL_REQUESTS}). Output order is the same as with 1. If Kapture asks to slow down, every request waits and fewer are sent at once.`,
+};
+
+export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [parallelRequestsOption, ...extra].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
+	};
+}
+
+export const simplifyParameter: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to return a compact order with the same field names whichever API is used, instead of the raw Kapture record',
+};
+
+export const returnAllParameter: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitParameter: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+export const pageSizeOption: INodeProperties = {
+	displayName: 'Page Size',
+	name: 'pageSize',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
+	default: DEFAULT_PAGE_SIZE,
+	description:
+		'How many orders to ask Kapture for per request. If Kapture sends fewer, the node notices and keeps reading, so no order is missed.',
+};

@@ -1,0 +1,99 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { KaptureDateFormat } from '../../../helpers/dates';
+
+/**
+ * One Kapture body field, described once: the editor property is generated
+ * from it and the body mapping (helpers/orderBody.ts) reads the same list, so
+ * the two can never drift apart.
+ */
+export interface FieldSpec {
+	/** Parameter name in the node. */
+	name: string;
+	/** Key in Kapture's request body. */
+	key: string;
+	displayName: string;
+	description: string;
+	kind?: 'text' | 'id' | 'email' | 'boolean' | 'number' | 'keyValue' | KaptureDateFormat;
+	placeholder?: string;
+	/** Default for fields of a fixed collection (always present there). */
+	default?: string | number | boolean;
+}
+
+const DATE_HINT: Record<KaptureDateFormat, string> = {
+	day: 'sent as YYYY-MM-DD',
+	minute: 'sent as YYYY-MM-DD HH:mm',
+	second: 'sent as YYYY-MM-DD HH:mm:ss',
+};
+
+/** The editor property of one field. */
+export function toProperty(spec: FieldSpec): INodeProperties {
+	const base = { displayName: spec.displayName, name: spec.name };
+	switch (spec.kind) {
+		case 'boolean':
+			return { ...base, type: 'boolean', default: spec.default ?? false, description: spec.description };
+		case 'number':
+			return { ...base, type: 'number', default: spec.default ?? 0, description: spec.description };
+		case 'day':
+		case 'minute':
+		case 'second':
+			return {
+				...base,
+				type: 'dateTime',
+				default: '',
+				description: `${spec.description} (${DATE_HINT[spec.kind]})`,
+			};
+		case 'keyValue':
+			return {
+				...base,
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add Field',
+				default: {},
+				description: spec.description,
+				options: [
+					{
+						displayName: 'Field',
+						name: 'field',
+						values: [
+							{
+								displayName: 'Name',
+								name: 'name',
+								type: 'string',
+								default: '',
+								description: 'Name of the field in Kapture',
+							},
+							{
+								displayName: 'Value',
+								name: 'value',
+								type: 'string',
+								default: '',
+								description: 'Value to store in that field',
+							},
+						],
+					},
+				],
+			};
+		case 'email':
+			return {
+				...base,
+				type: 'string',
+				placeholder: spec.placeholder ?? 'name@email.com',
+				default: spec.default ?? '',
+				description: spec.description,
+			};
+		default:
+			return {
+				...base,
+				type: 'string',
+				default: spec.default ?? '',
+				...(spec.placeholder ? { placeholder: spec.placeholder } : {}),
+				description: spec.description,
+			};
+	}
+}
+
+/** Properties of a list of specs, sorted by label as n8n lists collection options. */
+export function toSortedProperties(specs: FieldSpec[]): INodeProperties[] {
+	return specs.map(toProperty).sort((a, b) => a.displayName.localeCompare(b.displayName));
+}

@@ -1,0 +1,108 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { toProperty, toSortedProperties, type FieldSpec } from './fieldSpec';
+import type { WriteOperation } from './v1Fields';
+
+/** The flat order of the partner push/update API, apart from name, phone, email and order_id. */
+export const PARTNER_ORDER_FIELDS: FieldSpec[] = [
+	{ name: 'address', key: 'address', displayName: 'Address', description: "Customer's billing address" },
+	{ name: 'assignEmailId', key: 'assign_email_id', displayName: 'Assignee Email', kind: 'email', description: 'Email of the Kapture employee to assign the order to' },
+	{ name: 'createDate', key: 'create_date', displayName: 'Order Date', kind: 'minute', description: 'When the order was placed' },
+	{ name: 'customerId', key: 'customer_id', displayName: 'Customer ID', kind: 'id', description: "Kapture's numeric ID of an existing customer to attach the order to" },
+	{ name: 'dateOfBirth', key: 'date_of_birth', displayName: 'Date of Birth', kind: 'day', description: "Customer's birthday" },
+	{ name: 'enquiryId', key: 'enquiry_id', displayName: 'Enquiry ID', kind: 'id', description: "Kapture's numeric ID of the enquiry the order belongs to" },
+	{ name: 'erpOrderId', key: 'erp_order_id', displayName: 'ERP Order ID', description: "The order's ID in your ERP or shop" },
+	{ name: 'expectedDeliveryDate', key: 'expected_delivery_date', displayName: 'Expected Delivery Date', kind: 'day', description: 'When the order should be delivered' },
+	{ name: 'grandTotal', key: 'grand_total', displayName: 'Grand Total', kind: 'number', description: 'Total value of the order' },
+	{ name: 'orderStatus', key: 'order_status', displayName: 'Order Status', description: 'Status of the order as configured in Kapture' },
+	{ name: 'orderType', key: 'order_type', displayName: 'Order Type', description: 'Type of the order as configured in Kapture' },
+	{ name: 'paymentMode', key: 'payment_mode', displayName: 'Payment Mode', description: 'How the order is paid, for example cash', placeholder: 'cash' },
+	{ name: 'shippingAddress', key: 'shipping_address', displayName: 'Shipping Address', description: 'Where the order is delivered' },
+	{ name: 'totalPaid', key: 'total_paid', displayName: 'Total Paid', kind: 'number', description: 'Amount already paid' },
+	{ name: 'transaction', key: 'transaction', displayName: 'Transaction', description: 'Payment transaction reference' },
+	{ name: 'zipCode', key: 'zip_code', displayName: 'ZIP Code', description: 'Postal code of the address' },
+];
+
+/** One product line (`product_details`). */
+export const PRODUCT_FIELDS: FieldSpec[] = [
+	{ name: 'productName', key: 'product_name', displayName: 'Product Name', description: 'Name of the product as it is in Kapture' },
+	{ name: 'skuId', key: 'sku_id', displayName: 'SKU', description: 'Stock keeping unit (SKU) of the product' },
+	{ name: 'parentProductName', key: 'parent_product_name', displayName: 'Parent Product Name', description: 'Product group or parent product, if any' },
+	{ name: 'productDetails', key: 'product_details', displayName: 'Product Description', description: 'Free-text description of the product line' },
+	{ name: 'productType', key: 'product_type', displayName: 'Product Type', description: 'Type of product as configured in Kapture' },
+	{ name: 'rate', key: 'rate', displayName: 'Rate', kind: 'number', default: 0, description: 'Price of one unit' },
+	{ name: 'quantity', key: 'quantity', displayName: 'Quantity', kind: 'number', default: 1, description: 'Number of units' },
+	{ name: 'discount', key: 'discount', displayName: 'Discount', kind: 'number', default: 0, description: 'Discount on the line' },
+];
+
+/** The partner add/update fields, written once for both operations. */
+export function partnerOrderFieldsFor(operation: WriteOperation): INodeProperties[] {
+	const show = { show: { api: ['partner'] } };
+	const properties: INodeProperties[] = [];
+	if (operation === 'update') {
+		properties.push({
+			displayName: 'Order ID',
+			name: 'orderId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '4141343',
+			description: "Kapture's numeric ID of the order to change",
+			displayOptions: show,
+		});
+	}
+	properties.push(
+		{
+			displayName: 'Customer Name',
+			name: 'customerName',
+			type: 'string',
+			default: '',
+			description:
+				'Name of the customer. Required unless Customer ID (under Order Fields) is given.',
+			displayOptions: show,
+		},
+		{
+			displayName: 'Phone',
+			name: 'phone',
+			type: 'string',
+			default: '',
+			placeholder: '1234567890',
+			description: "Customer's phone number. Phone or Email is required.",
+			displayOptions: show,
+		},
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			default: '',
+			description: "Customer's email address. Phone or Email is required.",
+			displayOptions: show,
+		},
+		{
+			displayName: 'Order Fields',
+			name: 'partnerFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			description:
+				operation === 'add'
+					? 'More details of the order'
+					: 'Order details to change; fields left out keep their value',
+			displayOptions: show,
+			options: toSortedProperties(PARTNER_ORDER_FIELDS),
+		},
+		{
+			displayName: 'Products',
+			name: 'products',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Product',
+			default: {},
+			description: 'Product lines of the order (Kapture product_details)',
+			displayOptions: show,
+			options: [{ displayName: 'Product', name: 'product', values: PRODUCT_FIELDS.map(toProperty) }],
+		},
+	);
+	return properties;
+}

@@ -1,0 +1,26 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { apiParameter, optionsCollection } from './fields/common';
+import { partnerOrderFieldsFor } from './fields/partnerFields';
+import { orderFieldsFor } from './fields/v1Fields';
+import { writeOrders } from './write';
+
+const properties: INodeProperties[] = [
+	apiParameter(
+		'v1',
+		'Add-update API with the update flag set on the order',
+		'Order update API: a flat order with its Order ID and product lines',
+	),
+	...orderFieldsFor('update'),
+	...partnerOrderFieldsFor('update'),
+	optionsCollection(),
+];
+
+const displayOptions = { show: { resource: ['order'], operation: ['update'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await writeOrders.call(this, 'update');
+}

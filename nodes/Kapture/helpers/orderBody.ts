@@ -1,0 +1,211 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { FieldSpec } from '../actions/order/fields/fieldSpec';
+import { PARTNER_ORDER_FIELDS, PRODUCT_FIELDS } from '../actions/order/fields/partnerFields';
+import {
+	CONTACT_FIELDS,
+	CUSTOMER_FIELDS,
+	ENQUIRY_FIELDS,
+	ORDER_FIELDS,
+	type WriteOperation,
+} from '../actions/order/fields/v1Fields';
+import type { Validator } from './validation';
+
+/**
+ * Parameters → Kapture request bodies, written once for add and update.
+ * Empty optional fields are left out of the body (Kapture treats a missing
+ * field like an empty one); booleans are sent whenever the user set them.
+ */
+
+/** What the add/update parameters hold, read as they are from the node. */
+export interface OrderParameters {
+	orderId?: unknown;
+	customerName?: unknown;
+	phone?: unknown;
+	email?: unknown;
+	customerFields?: IDataObject;
+	contacts?: IDataObject;
+	enquiryFields?: IDataObject;
+	orderFields?: IDataObject;
+	partnerFields?: IDataObject;
+	products?: IDataObject;
+}
+
+export interface PaymentParameters {
+	orderId?: unknown;
+	customerId?: unknown;
+	erpOrderId?: unknown;
+	paymentId?: unknown;
+	amount?: unknown;
+	paymentMode?: unknown;
+	otherPaymentMode?: unknown;
+	chequeNumber?: unknown;
+	chequeDate?: unknown;
+	bankName?: unknown;
+	remarks?: unknown;
+}
+
+function keyValues(value: unknown): IDataObject {
+	const entries = ((value as IDataObject | undefined)?.field ?? []) as IDataObject[];
+	const result: IDataObject = {};
+	for (const entry of Array.isArray(entries) ? entries : []) {
+		const name = String(entry.name ?? '').trim();
+		if (name !== '') result[name] = entry.value ?? '';
+	}
+	return result;
+}
+
+/** Maps the fields of one block; `group` prefixes the labels in error messages. */
+export function mapFields(
+	v: Validator,
+	specs: FieldSpec[],
+	values: IDataObject | undefined,
+	group: string,
+): IDataObject {
+	const body: IDataObject = {};
+	if (!values) return body;
+	for (const spec of specs) {
+		if (!(spec.name in values)) continue;
+		const raw = values[spec.name];
+		const label = `${group} > ${spec.displayName}`;
+		let mapped: unknown;
+		switch (spec.kind) {
+			case 'boolean':
+				mapped = raw === true || raw === 'true';
+				break;
+			case 'number': {
+				const number = v.number(raw, label);
+				mapped = number === undefined ? '' : String(number);
+				break;
+			}
+			case 'id':
+				mapped = v.id(raw, label);
+				break;
+			case 'email':
+				mapped = v.email(raw, label);
+				break;
+			case 'day':
+			case 'minute':
+			case 'second':
+				mapped = v.date(raw, label, spec.kind);
+				break;
+			case 'keyValue': {
+				const object = keyValues(raw);
+				mapped = Object.keys(object).length > 0 ? object : '';
+				break;
+			}
+			default:
+				mapped = v.text(raw);
+		}
+		if (mapped !== '') body[spec.key] = mapped as IDataObject[keyof IDataObject];
+	}
+	return body;
+}
+
+function listOf(value: IDataObject | undefined, key: string): IDataObject[] {
+	const list = value?.[key];
+	return Array.isArray(list) ? (list as IDataObject[]) : [];
+}
+
+/** Checks shared by both APIs: the order ID of an update, phone or email, a valid email. */
+function customerBasics(v: Validator, params: OrderParameters, operation: WriteOperation) {
+	const orderId = operation === 'update' ? v.id(params.orderId, 'Order ID', true) : '';
+	const phone = v.text(params.phone);
+	const email = v.email(params.email, 'Email');
+	v.oneOf([
+		[phone, 'Phone'],
+		[email, 'Email'],
+	]);
+	return { orderId, phone, email };
+}
+
+/** The body of a v1 add-update request. */
+export function v1OrderBody(v: Validator, params: OrderParameters, operation: WriteOperation): IDataObject {
+	const customerName = v.required(params.customerName, 'Customer Name');
+	const { orderId, phone, email } = customerBasics(v, params, operation);
+
+	const customerInfo: IDataObject = {
+		customer_name: customerName,
+		...(phone ? { phone } : {}),
+		...(email ? { email_id: email } : {}),
+		update: false,
+		...mapFields(v, CUSTOMER_FIELDS, params.customerFields, 'Customer Fields'),
+	};
+
+	const contactInfo = listOf(params.contacts, 'contact').map((contact, index) =>
+		mapFields(v, CONTACT_FIELDS, contact, `Contacts > Contact ${index + 1}`),
+	);
+
+	const enquiryFields = mapFields(v, ENQUIRY_FIELDS, params.enquiryFields, 'Enquiry Fields');
+	const orderInfo: IDataObject = {
+		...(orderId ? { order_id: orderId } : {}),
+		...mapFields(v, ORDER_FIELDS, params.orderFields, 'Order Fields'),
+		update: operation === 'update',
+	};
+
+	const body: IDataObject = { customer_info: customerInfo };
+	if (contactInfo.length > 0) body.contact_info = contactInfo;
+	if (Object.keys(enquiryFields).length > 0) body.enquiry_info = { update: false, ...enquiryFields };
+	body.order_info = orderInfo;
+	return body;
+}
+
+/** The body of a partner order push or update: an array with one flat order. */
+export function partnerOrderBody(
+	v: Validator,
+	params: OrderParameters,
+	operation: WriteOperation,
+): IDataObject[] {
+	const { orderId, phone, email } = customerBasics(v, params, operation);
+	const fields = mapFields(v, PARTNER_ORDER_FIELDS, params.partnerFields, 'Order Fields');
+	const customerName = v.text(params.customerName);
+	if (operation === 'add' && customerName === '' && fields.customer_id === undefined) {
+		throw v.fail('Customer Name is required (or Customer ID under Order Fields)');
+	}
+
+	const order: IDataObject = {
+		...(customerName ? { customer_name: customerName } : {}),
+		...(phone ? { phone } : {}),
+		...(email ? { email_id: email } : {}),
+		...fields,
+		...(orderId ? { order_id: orderId } : {}),
+	};
+	const lines = listOf(params.products, 'product').map((line, index) =>
+		mapFields(v, PRODUCT_FIELDS, line, `Products > Product ${index + 1}`),
+	);
+	if (lines.length > 0) order.product_details = lines;
+	return [order];
+}
+
+/** The body of a partner payment update: an array with one payment. */
+export function paymentBody(v: Validator, params: PaymentParameters): IDataObject[] {
+	const orderId = v.id(params.orderId, 'Order ID');
+	const customerId = v.id(params.customerId, 'Customer ID');
+	const paymentId = v.text(params.paymentId);
+	const amount = v.positiveAmount(params.amount, 'Amount');
+	if (paymentId === '' && (orderId === '' || customerId === '')) {
+		throw v.fail(
+			'Order ID and Customer ID are required (or a Payment ID)',
+			'Kapture records a payment against an order only when it gets both the order and the customer IDs, or the ID of an existing payment.',
+		);
+	}
+
+	const mode = v.text(params.paymentMode) || 'cash';
+	const paymentMode = mode === 'other' ? v.required(params.otherPaymentMode, 'Other Payment Mode') : mode;
+	const payment: IDataObject = {
+		kapture_order_id: orderId,
+		erp_order_id: v.text(params.erpOrderId),
+		kapture_customer_id: customerId,
+		payment_mode: paymentMode,
+		payment_id: paymentId,
+		amount_paid: String(amount),
+		remarks: v.text(params.remarks),
+	};
+	if (mode === 'cheque') {
+		payment.cheque_number = v.text(params.chequeNumber);
+		payment.cheque_date = v.date(params.chequeDate, 'Cheque Date', 'day');
+		payment.bank_name = v.text(params.bankName);
+	}
+	for (const key of Object.keys(payment)) if (payment[key] === '') delete payment[key];
+	return [payment];
+}

@@ -1,0 +1,264 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { errorMessage, fixture, NODE, setup, v1ExampleParameters, withoutEmpty, type Harness } from './setup';
+
+let h: Harness;
+
+beforeAll(async () => {
+	h = await setup();
+});
+afterAll(async () => await h.close());
+beforeEach(() => {
+	h.sandbox.reset();
+	h.sandbox.setLatency(0);
+});
+
+const partnerExample = (): IDataObject => ({
+	api: 'partner',
+	customerName: 'Guru',
+	phone: '1234567890',
+	email: 'xjbwih@jbk.ji',
+	partnerFields: { createDate: '2024-05-08T10:30:00', dateOfBirth: '1990-01-15', paymentMode: 'cash' },
+	products: { product: [{ rate: 10000, quantity: 1, discount: 1 }] },
+});
+
+describe('Create (v1)', () => {
+	it('sends the documented example body (empty fields left out)', async () => {
+		const result = await h.run({ operation: 'add', ...v1ExampleParameters() });
+		expect(result.error).toBeUndefined();
+		expect(h.bodies('v1AddUpdate')).toEqual([withoutEmpty(fixture('v1-add.request'))]);
+	});
+
+	it('creates the order in Kapture and outputs its IDs flat', async () => {
+		const result = await h.run({
+			operation: 'add',
+			...v1ExampleParameters(),
+			orderFields: {
+				remarks: 'first order',
+				erpOrderId: 'ERP-1',
+				invoiceNo: 'INV-9',
+				deliveryStatus: 'AP',
+				createDate: '2024-05-08T10:30:00',
+				associateFields: { field: [{ name: 'channel', value: 'web' }] },
+			},
+		});
+		expect(result.error).toBeUndefined();
+		const [out] = result.json(NODE);
+		const orders = h.sandbox.listOrders();
+		expect(orders).toHaveLength(1);
+		const order = orders[0];
+		expect(order).toMatchObject({
+			customerName: 'ABC',
+			phone: '9380491257',
+			email: 'abc@abc.min',
+			remarks: 'first order',
+			erpOrderId: 'ERP-1',
+			invoiceNo: 'INV-9',
+			deliveryStatus: 'AP',
+			associateFields: { channel: 'web' },
+		});
+		expect(out).toMatchObject({
+			status: 'success',
+			result: true,
+			order_id: order.id,
+			customer_id: order.customerId,
+			enquiry_id: order.enquiryId,
+			contact_id: order.contactId,
+			action_event: 'ADD_ORDER',
+		});
+		expect(result.output(NODE)[0].pairedItem).toEqual({ item: 0 });
+	});
+});
+
+describe('Create (partner)', () => {
+	it('sends the documented example body, dates converted', async () => {
+		const result = await h.run({ operation: 'add', ...partnerExample() });
+		expect(result.error).toBeUndefined();
+		const expected = withoutEmpty(fixture('partner-push.request'));
+		expected[0].create_date = '2024-05-08 10:30';
+		expected[0].date_of_birth = '1990-01-15';
+		expect(h.bodies('orderPush')).toEqual([expected]);
+	});
+
+	it('creates the order with its product lines', async () => {
+		const result = await h.run({
+			operation: 'add',
+			...partnerExample(),
+			products: {
+				product: [
+					{ productName: 'Phone', skuId: 'SKU-1', rate: 100, quantity: 2, discount: 0 },
+					{ productName: 'Case', rate: 10, quantity: 1, discount: 0 },
+				],
+			},
+			partnerFields: { erpOrderId: 'ERP-P', grandTotal: 210, orderType: 'online' },
+		});
+		expect(result.error).toBeUndefined();
+		const [order] = h.sandbox.listOrders();
+		expect(order).toMatchObject({
+			customerName: 'Guru',
+			erpOrderId: 'ERP-P',
+			grandTotal: 210,
+			orderType: 'online',
+			productQuantity: 3,
+			productValue: 210,
+			source: 'partner',
+		});
+		expect(order.productDetails).toEqual([
+			{ product_name: 'Phone', sku_id: 'SKU-1', rate: '100', quantity: '2', discount: '0' },
+			{ product_name: 'Case', rate: '10', quantity: '1', discount: '0' },
+		]);
+		expect(result.json(NODE)).toEqual([
+			expect.objectContaining({ order_id: String(order.id), status: 'success' }),
+		]);
+	});
+});
+
+describe('Create: bad input is refused before any request', () => {
+	const cases: Array<[string, IDataObject, RegExp]> = [
+		['missing customer name (v1)', { ...v1ExampleParameters(), customerName: '={{ "" }}' }, /Customer Name is required \[item 0\]/],
+		['no phone and no email (v1)', { ...v1ExampleParameters(), phone: '', email: '' }, /Phone or Email is required/],
+		['malformed email (v1)', { ...v1ExampleParameters(), email: 'abc@' }, /Email is not a valid email address, got "abc@"/],
+		[
+			'non-numeric customer ID',
+			{ ...v1ExampleParameters(), customerFields: { customerId: '12a' } },
+			/Customer Fields > Customer ID must be a number, got "12a"/,
+		],
+		[
+			'impossible order date',
+			{ ...v1ExampleParameters(), orderFields: { createDate: '2024-02-30T10:00:00' } },
+			/Order Fields > Order Date is not a valid date, got "2024-02-30T10:00:00"/,
+		],
+		[
+			'malformed contact email',
+			{ ...v1ExampleParameters(), contacts: { contact: [{ email: 'nope' }] } },
+			/Contacts > Contact 1 > Email is not a valid email address/,
+		],
+		['no phone and no email (partner)', { ...partnerExample(), phone: '', email: '' }, /Phone or Email is required/],
+		[
+			'no name and no customer ID (partner)',
+			{ ...partnerExample(), customerName: '' },
+			/Customer Name is required \(or Customer ID under Order Fields\)/,
+		],
+		[
+			'impossible date of birth (partner)',
+			{ ...partnerExample(), partnerFields: { dateOfBirth: '1990-13-01' } },
+			/Order Fields > Date of Birth is not a valid date/,
+		],
+		[
+			'non-numeric product rate (partner)',
+			{ ...partnerExample(), products: { product: [{ rate: 'ten', quantity: 1, discount: 0 }] } },
+			/Products > Product 1 > Rate must be a number/,
+		],
+	];
+
+	it.each(cases)('%s', async (_name, parameters, message) => {
+		const result = await h.run({ operation: 'add', ...parameters });
+		expect(result.error).toBeDefined();
+		expect(errorMessage(result)).toMatch(message);
+		expect(h.sandbox.requests()).toHaveLength(0);
+	});
+
+	it('a bad item among good ones stops the node before the first request', async () => {
+		const result = await h.run({ operation: 'add', ...v1ExampleParameters(), email: '={{ $json.email }}' }, [
+			{ email: 'a@b.co' },
+			{ email: 'a@b.co' },
+			{ email: 'broken' },
+		]);
+		expect(errorMessage(result)).toMatch(/Email is not a valid email address, got "broken" \[item 2\]/);
+		expect(h.sandbox.requests()).toHaveLength(0);
+		expect(h.sandbox.listOrders()).toHaveLength(0);
+	});
+});
+
+describe('Create: Continue On Fail', () => {
+	it('puts a Kapture refusal on its item and runs the others', async () => {
+		h.sandbox.faults.script({ kind: 'failureBody', api: 'v1AddUpdate', message: 'Customer blocked' });
+		const result = await h.run(
+			{ operation: 'add', ...v1ExampleParameters(), options: { parallelRequests: 1 } },
+			[{}, {}, {}],
+			{ continueOnFail: true },
+		);
+		expect(result.error).toBeUndefined();
+		const output = result.output(NODE);
+		expect(output).toHaveLength(3);
+		expect(output[0].json.error).toMatch(/Customer blocked/);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[1].json.status).toBe('success');
+		expect(output[2].json.status).toBe('success');
+		expect(h.sandbox.listOrders()).toHaveLength(2);
+	});
+
+	it('puts a validation error on its item and sends the others', async () => {
+		const result = await h.run(
+			{ operation: 'add', ...v1ExampleParameters(), email: '={{ $json.email }}' },
+			[{ email: 'ok@x.io' }, { email: 'bad' }, { email: 'ok2@x.io' }],
+			{ continueOnFail: true },
+		);
+		const output = result.output(NODE);
+		expect(output[1].json.error).toMatch(/Email is not a valid email address, got "bad" \[item 1\]/);
+		expect(output[0].json.status).toBe('success');
+		expect(output[2].json.status).toBe('success');
+		expect(h.sandbox.listOrders()).toHaveLength(2);
+	});
+
+	it('without Continue On Fail a refusal fails the node with Kapture\'s words', async () => {
+		h.sandbox.faults.script({ kind: 'failureBody', api: 'v1AddUpdate', message: 'Customer blocked' });
+		const result = await h.run({ operation: 'add', ...v1ExampleParameters() });
+		expect(errorMessage(result)).toMatch(/Customer blocked/);
+	});
+});
+
+describe('Create: Parallel Requests', () => {
+	const many = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i }));
+	const parameters = (parallel: number): IDataObject => ({
+		operation: 'add',
+		...v1ExampleParameters(),
+		customerName: '={{ "Customer " + $json.n }}',
+		email: '={{ "c" + $json.n + "@example.com" }}',
+		phone: '',
+		contacts: {},
+		orderFields: { remarks: '={{ "order " + $json.n }}' },
+		options: { parallelRequests: parallel },
+	});
+
+	it('with 5 at once the output equals a one-by-one run, and never more than 5 are in flight', async () => {
+		h.sandbox.setLatency(20);
+		const sequential = await h.run(parameters(1), many(50));
+		expect(sequential.error).toBeUndefined();
+		expect(h.sandbox.inFlight().peak).toBe(1);
+		const sequentialNames = h.sandbox.listOrders().map((order) => order.customerName);
+
+		h.sandbox.reset();
+		h.sandbox.resetPeak();
+		const parallel = await h.run(parameters(5), many(50));
+		expect(parallel.error).toBeUndefined();
+		const peak = h.sandbox.inFlight().peak;
+		expect(peak).toBeGreaterThan(1);
+		expect(peak).toBeLessThanOrEqual(5);
+
+		const shape = (result: typeof parallel) =>
+			result.output(NODE).map((item) => ({ pairedItem: item.pairedItem, status: item.json.status }));
+		expect(shape(parallel)).toEqual(shape(sequential));
+		// Each output item belongs to its own input: its order carries that input's remark.
+		const byId = new Map(h.sandbox.listOrders().map((order) => [order.id, order]));
+		parallel.json(NODE).forEach((json, index) => {
+			expect(byId.get(json.order_id as number)?.remarks).toBe(`order ${index}`);
+		});
+		expect(h.sandbox.listOrders().map((order) => order.customerName).sort()).toEqual([...sequentialNames].sort());
+	});
+
+	it('with 20% of requests answered 429, every item succeeds and exactly 50 orders exist', async () => {
+		h.sandbox.setLatency(20);
+		h.sandbox.faults.rate(0.2, { kind: 'rateLimit', api: 'v1AddUpdate', retryAfterSeconds: 0 }, 7);
+		const result = await h.run(parameters(5), many(50));
+		expect(result.error).toBeUndefined();
+		const output = result.json(NODE);
+		expect(output).toHaveLength(50);
+		expect(output.filter((json) => json.error !== undefined)).toHaveLength(0);
+		expect(h.sandbox.requests().filter((entry) => entry.status === 429).length).toBeGreaterThan(0);
+		const orders = h.sandbox.listOrders();
+		expect(orders).toHaveLength(50);
+		expect(new Set(orders.map((order) => order.customerName)).size).toBe(50);
+		expect(h.sandbox.inFlight().peak).toBeLessThanOrEqual(5);
+	});
+});
