@@ -1,0 +1,47 @@
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { triggerProperties } from './trigger/description';
+import { pollNewOrders } from './trigger/poll';
+
+/**
+ * Fires once for every new Kapture order. Kapture has no webhooks, so the
+ * trigger polls the v1 pull API; how it decides what is new is described in
+ * trigger/pollState.ts and docs/trigger.md.
+ */
+export class KaptureOrderTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Kapture Order Trigger',
+		name: 'kaptureOrderTrigger',
+		icon: { light: 'file:kapture.svg', dark: 'file:kapture.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'New order',
+		description: 'Starts the workflow once for every new order in Kapture CRM',
+		defaults: {
+			name: 'Kapture Order Trigger',
+		},
+		credentials: [
+			{
+				name: 'kaptureApi',
+				required: true,
+			},
+		],
+		polling: true,
+		inputs: [],
+		// The older n8n-nodes-base rule wants the string 'main'; n8n's current
+		// community rule (node-connection-type-literal) wants the constant.
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		outputs: [NodeConnectionTypes.Main],
+		properties: triggerProperties,
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollNewOrders.call(this);
+	}
+}

@@ -1,0 +1,157 @@
+/**
+ * Runs the Kapture Order Trigger against the sandbox through n8n's real
+ * engine (n8n-core's PollContext), the way an active workflow polls it.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { KaptureApi } from '../../../../credentials/KaptureApi.credentials';
+import { KaptureOrderTrigger } from '../../../../nodes/Kapture/KaptureOrderTrigger.node';
+import { createEngine, nodeStaticDataKey, type Engine } from '../../../helpers/engine';
+import type { KaptureSandbox, RequestLogEntry } from '../../../sandbox';
+
+export const NODE_NAME = 'Kapture Order Trigger';
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export function engineFor(sandbox: KaptureSandbox): Engine {
+	const { username, password, cmId } = sandbox.credentials;
+	return createEngine({
+		nodeTypes: { kaptureOrderTrigger: new KaptureOrderTrigger() },
+		credentialTypes: [new KaptureApi()],
+		credentials: [
+			{ id: 'kapture-1', name: 'Kapture sandbox', type: 'kaptureApi', data: { baseUrl: sandbox.baseUrl, username, password, cmId } },
+		],
+	});
+}
+
+export interface TriggerParameters {
+	filters?: IDataObject;
+	options?: IDataObject;
+}
+
+/** One trigger node in one workflow: its static data lives here between polls. */
+export class TriggerRun {
+	staticData: IDataObject = {};
+	readonly emitted: number[] = [];
+	polls = 0;
+	private engine: Engine;
+
+	constructor(
+		private readonly sandbox: KaptureSandbox,
+		private readonly parameters: TriggerParameters = {},
+	) {
+		this.engine = engineFor(sandbox);
+	}
+
+	private node() {
+		return {
+			type: 'kaptureOrderTrigger',
+			name: NODE_NAME,
+			parameters: { event: 'newOrder', filters: this.parameters.filters ?? {}, options: this.parameters.options ?? {} },
+		};
+	}
+
+	/** A scheduled poll of the active workflow; returns the emitted orders (null when none). */
+	async poll(): Promise<IDataObject[] | null> {
+		this.polls++;
+		const result = await this.engine.poll(this.node(), { mode: 'trigger', staticData: this.staticData });
+		this.staticData = result.staticData;
+		if (result.items === null) return null;
+		const orders = result.items.map((item) => item.json);
+		this.emitted.push(...orders.map((order) => Number(order.id)));
+		return orders;
+	}
+
+	/** "Fetch Test Event". */
+	async manual() {
+		return await this.engine.poll(this.node(), { mode: 'manual', staticData: this.staticData });
+	}
+
+	/** n8n restarts: only the static data survives (through JSON, as in the database); a new engine and node. */
+	restart(): void {
+		this.staticData = JSON.parse(JSON.stringify(this.staticData)) as IDataObject;
+		this.engine = engineFor(this.sandbox);
+	}
+
+	/** The trigger's own state in the static data. */
+	state(): IDataObject | undefined {
+		return this.staticData[nodeStaticDataKey(NODE_NAME)] as IDataObject | undefined;
+	}
+
+	/** Polls (moving Kapture's clock by `step` before each) until `quietPolls` polls in a row emit nothing. */
+	async drain(step = MINUTE, quietPolls = 2, maxPolls = 200): Promise<void> {
+		let quiet = 0;
+		for (let i = 0; i < maxPolls && quiet < quietPolls; i++) {
+			this.sandbox.clock.advance(step);
+			const out = await this.poll();
+			quiet = out === null ? quiet + 1 : 0;
+		}
+		if (quiet < quietPolls) throw new Error(`trigger still emitting after ${maxPolls} polls`);
+	}
+}
+
+export function pullRequests(sandbox: KaptureSandbox): RequestLogEntry[] {
+	return sandbox.requests().filter((entry) => entry.api === 'v1Pull');
+}
+
+/** The emitted ids must be exactly the expected ones: none missing, none twice. */
+export function expectExactlyOnce(emitted: number[], expected: Iterable<number>): void {
+	const want = [...expected].sort((a, b) => a - b);
+	const got = [...emitted].sort((a, b) => a - b);
+	const counts = new Map<number, number>();
+	for (const id of got) counts.set(id, (counts.get(id) ?? 0) + 1);
+	const twice = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+	const wantSet = new Set(want);
+	const missing = want.filter((id) => !counts.has(id));
+	const unexpected = [...counts.keys()].filter((id) => !wantSet.has(id));
+	expect({ twice: twice.slice(0, 20), missing: missing.slice(0, 20), unexpected: unexpected.slice(0, 20) }).toEqual({
+		twice: [],
+		missing: [],
+		unexpected: [],
+	});
+	expect(got).toEqual(want);
+}
+
+/** Emission order: by createDate, then id, within each poll (checked over all polls when no order was backdated). */
+export function isSortedByCreateDate(orders: IDataObject[]): boolean {
+	for (let i = 1; i < orders.length; i++) {
+		const a = orders[i - 1];
+		const b = orders[i];
+		const da = Number(a.createDate);
+		const db = Number(b.createDate);
+		if (da > db || (da === db && Number(a.id) > Number(b.id))) return false;
+	}
+	return true;
+}
+
+/**
+ * Runs `action` while watching the sandbox's request log: `onPull(n)` is called
+ * once when the n-th v1 pull request (counted from now) has arrived, before it is
+ * answered (needs sandbox latency > 0).
+ */
+export async function whileReading<T>(
+	sandbox: KaptureSandbox,
+	action: () => Promise<T>,
+	onPull: (n: number) => void,
+): Promise<T> {
+	const base = pullRequests(sandbox).length;
+	let handled = 0;
+	let done = false;
+	const watch = (async () => {
+		while (!done) {
+			const arrived = pullRequests(sandbox).length - base;
+			while (handled < arrived) {
+				handled++;
+				onPull(handled);
+			}
+			await new Promise((resolve) => setImmediate(resolve));
+		}
+	})();
+	try {
+		return await action();
+	} finally {
+		done = true;
+		await watch;
+	}
+}
