@@ -1,0 +1,288 @@
+// Public types of the Kapture sandbox. Other test suites, the demo and the
+// benchmarks code against these names, so change them only by adding.
+
+export type PartnerApi = 'orderPush' | 'pullByDates' | 'getOrder' | 'payment';
+export type ApiName = 'v1AddUpdate' | 'v1Pull' | PartnerApi | 'inspect' | 'unknown';
+export type FaultKind =
+	| 'rateLimit'
+	| 'serverError'
+	| 'unavailable'
+	| 'reset'
+	| 'slow'
+	| 'failureBody'
+	| 'html';
+
+export interface SandboxOptions {
+	/** Default 0 = a free port. The server always binds 127.0.0.1. */
+	port?: number;
+	/** v1 Basic auth user, default 'sandbox-user'. */
+	username?: string;
+	/** v1 Basic auth password, default 'sandbox-password'. */
+	password?: string;
+	/** Partner Auth Key accepted by every partner API without its own key, default 'sandbox-auth-key'. */
+	authKey?: string;
+	/** When set for an API, ONLY that key is accepted for that API. */
+	partnerKeys?: Partial<Record<PartnerApi, string>>;
+	/** Account id, default 1000298. */
+	cmId?: number;
+	/** Number of orders to create at start (default 0). */
+	seed?: number;
+	/** Largest page honoured for v1 `limit` and partner `numberOfRecords` (default 500); larger asks are capped silently. */
+	pageSizeCap?: number;
+	/** Injected latency per request (default 0). */
+	latencyMs?: number;
+	/** Account timezone for day-granular filters and partner date strings (default 330 = IST). */
+	timezoneOffsetMinutes?: number;
+	/** Longest span of a partner pull, default 24. */
+	partnerWindowHours?: number;
+	/** Start with the clock frozen at this epoch ms (default: real time). */
+	now?: number;
+	/** Silence the sandbox's own warnings (handler crashes). */
+	quiet?: boolean;
+	/** Print one line per request to stdout (default false; the CLI turns it on). */
+	logRequests?: boolean;
+	/** Request log size; older entries are dropped (default 200000). */
+	maxLogEntries?: number;
+	/** Seed of the PRNG behind generated order data (default 20240508). */
+	dataSeed?: number;
+	/** Employee id of the API user: creatorId and default assignedToId of orders written through the API (default 209803). */
+	apiUserId?: number;
+	/** Default v1 pull `limit` when none is sent (default 50). */
+	defaultPullLimit?: number;
+}
+
+export interface FaultSpec {
+	kind: FaultKind;
+	/** Only requests to this API are affected (default: any API except inspect). */
+	api?: ApiName | ApiName[];
+	/** For rateLimit (429) and unavailable (503): sets Retry-After. */
+	retryAfterSeconds?: number;
+	/** For slow: the answer is sent this long after processing (default 1000). */
+	delayMs?: number;
+	/** For failureBody: the message of {"status":"failed","message":...}. */
+	message?: string;
+}
+
+export interface RequestLogEntry {
+	/** Arrival order, from 1. */
+	seq: number;
+	/** Sandbox clock at arrival (epoch ms). */
+	at: number;
+	method: string;
+	path: string;
+	api: ApiName;
+	authorized: boolean;
+	/** HTTP status sent; 0 while still in flight or when no answer was sent (reset, client gone). */
+	status: number;
+	/** Parsed JSON body, or the raw text when it was not JSON, undefined when empty. */
+	body: unknown;
+	fault?: FaultKind;
+	/** Wall time from arrival until the response finished (0 while in flight). */
+	durationMs: number;
+}
+
+/** One product line as sent in a partner push (`product_details`), kept as sent. */
+export type SandboxProductLine = Record<string, unknown>;
+
+export type OrderSource = 'v1' | 'partner' | 'seed';
+
+/**
+ * The stored order. The first block mirrors the v1 pull response example field
+ * for field; the second holds what add/update/push requests can set.
+ */
+export interface SandboxOrder {
+	id: number;
+	cmId: number;
+	customerId: number;
+	enquiryId: number;
+	createDate: number;
+	creatorId: number;
+	productQuantity: number;
+	productValue: number;
+	discount: number;
+	remarks: string;
+	deliveryStatus: string;
+	lastModificationTime: number;
+	unitId: number;
+	blockId: number;
+	zoneId: number;
+	basePrice: number;
+	serviceTax: number;
+	bookingAmount: number;
+	retainerFrequency: number;
+	retainerAmount: number;
+	subOfficeId: number;
+	retainerCreditPeriod: number;
+	parentOrderId: number;
+	assignedToId: number;
+	invoiceSent: boolean;
+	commissionAmount: number;
+	totalSaleableArea: number;
+	builderInvoiceId: number;
+	enquiryAssignedTo: number;
+	sellingPrice: number;
+	cess: number;
+	extraCharges: number;
+	warrantyInDays: number;
+	parentCustomerId: number;
+	checkedIn: boolean;
+	includeInterest: boolean;
+	channelId: number;
+	deliveredOrderId: number;
+	commissionPaidAmount: number;
+	onwardCruiseId: number;
+	returnCruiseId: number;
+	approvedByEmployeeId: number;
+	vatamount: number;
+
+	contactId: number;
+	deliverySubStatus: string;
+	customerName: string;
+	phone: string;
+	email: string;
+	erpOrderId: string;
+	erpInvoiceNo: string;
+	invoiceNo: string;
+	invoiceDate: string;
+	paymentMode: string;
+	unitName: string;
+	blockName: string;
+	ticketId: string;
+	dealDetails: string;
+	encryptOrder: string;
+	assignEmpName: string;
+	assignEmpCode: string;
+	assignEmpEmail: string;
+	associateFields: Record<string, unknown>;
+	attr1: string;
+	attr2: string;
+	attr3: string;
+	attr4: string;
+	attr5: string;
+	attr6: string;
+	attr7: string;
+	attr8: string;
+	attr9: string;
+	attr10: string;
+	attr11: string;
+	attr12: string;
+	attr13: string;
+	attr14: string;
+	attr15: string;
+	productDetails: SandboxProductLine[];
+	orderType: string;
+	shippingAddress: string;
+	grandTotal: number;
+	totalPaid: number;
+	expectedDeliveryDate: string;
+	transaction: string;
+	zipCode: string;
+	source: OrderSource;
+}
+
+export interface SandboxPayment {
+	id: number;
+	orderId: number;
+	customerId: number;
+	erpOrderId: string;
+	paymentMode: string;
+	chequeNumber: string;
+	chequeDate: string;
+	bankName: string;
+	paymentId: string;
+	amountPaid: number;
+	remarks: string;
+	/** Sandbox clock when recorded. */
+	at: number;
+}
+
+export interface SandboxCustomer {
+	id: number;
+	name: string;
+	phone: string;
+	email: string;
+	customerCode: string;
+	address: string;
+	city: string;
+	state: string;
+	country: string;
+	pincode: string;
+	dateOfBirth: string;
+	remarks: string;
+	additionalFields: Record<string, unknown>;
+	associateFields: Record<string, unknown>;
+	createDate: number;
+}
+
+export interface SandboxEnquiry {
+	id: number;
+	customerId: number;
+	remarks: string;
+	subStatus: string;
+	additionalFields: Record<string, unknown>;
+	associateFields: Record<string, unknown>;
+	createDate: number;
+}
+
+export interface SandboxContact {
+	id: number;
+	customerId: number;
+	name: string;
+	phone: string;
+	email: string;
+	createDate: number;
+}
+
+export interface SandboxClockControl {
+	now(): number;
+	/** Freeze the clock at ms. */
+	set(ms: number): void;
+	/** Move a frozen clock forward (or shift a running one). */
+	advance(ms: number): void;
+	/** Back to the machine clock, no offset. */
+	useRealTime(): void;
+}
+
+export interface SandboxCounts {
+	customers: number;
+	enquiries: number;
+	contacts: number;
+	orders: number;
+	payments: number;
+}
+
+export interface KaptureSandbox {
+	readonly baseUrl: string;
+	readonly port: number;
+	readonly credentials: { username: string; password: string; authKey: string; cmId: number };
+	readonly clock: SandboxClockControl;
+	setLatency(ms: number): void;
+	setPageSizeCap(n: number): void;
+	faults: {
+		/** Queue faults; each one hits the next request that matches it (one fault per request). */
+		script(...faults: FaultSpec[]): void;
+		/** Each matching request gets the fault with this probability (seeded, deterministic). */
+		rate(rate: number, spec: FaultSpec, seed?: number): void;
+		clear(): void;
+	};
+	seedOrders(
+		n: number,
+		init?: Partial<SandboxOrder> | ((i: number) => Partial<SandboxOrder>),
+	): SandboxOrder[];
+	insertOrder(init?: Partial<SandboxOrder>): SandboxOrder;
+	getOrder(id: number): SandboxOrder | undefined;
+	/** Snapshot copies, in creation order. */
+	listOrders(): SandboxOrder[];
+	payments(): SandboxPayment[];
+	customers(): SandboxCustomer[];
+	enquiries(): SandboxEnquiry[];
+	contacts(): SandboxContact[];
+	counts(): SandboxCounts;
+	requests(): RequestLogEntry[];
+	clearRequests(): void;
+	inFlight(): { current: number; peak: number };
+	resetPeak(): void;
+	/** Empty store, request log and faults; options (and the clock) are kept. */
+	reset(): void;
+	close(): Promise<void>;
+}
