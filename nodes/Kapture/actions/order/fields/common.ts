@@ -82,3 +82,55 @@ export const pageSizeOption: INodeProperties = {
 	description:
 		'How many orders to ask Kapture for per request. If Kapture sends fewer, the node notices and keeps reading, so no order is missed.',
 };
+
+/**
+ * The fields a user fills first on add and update, whichever API: the order
+ * to change (update only), then who the order is for.
+ */
+export function upFrontFields(
+	operation: 'add' | 'update',
+	api: KaptureApiChoice,
+	texts: { orderIdPlaceholder: string; customerNameDescription: string; customerNameRequired: boolean },
+): INodeProperties[] {
+	const displayOptions = { show: { api: [api] } };
+	const orderId: INodeProperties = {
+		displayName: 'Order ID',
+		name: 'orderId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: texts.orderIdPlaceholder,
+		description: "Kapture's numeric ID of the order to change",
+		displayOptions,
+	};
+	return [
+		...(operation === 'update' ? [orderId] : []),
+		{
+			displayName: 'Customer Name',
+			name: 'customerName',
+			type: 'string',
+			required: texts.customerNameRequired,
+			default: '',
+			description: texts.customerNameDescription,
+			displayOptions,
+		},
+		{
+			displayName: 'Phone',
+			name: 'phone',
+			type: 'string',
+			default: '',
+			placeholder: '9380491257',
+			description: "Customer's phone number. Phone or Email is required.",
+			displayOptions,
+		},
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			default: '',
+			description: "Customer's email address. Phone or Email is required.",
+			displayOptions,
+		},
+	];
+}

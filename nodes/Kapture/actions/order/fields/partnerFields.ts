@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { upFrontFields } from './common';
 import { toProperty, toSortedProperties, type FieldSpec } from './fieldSpec';
 import type { WriteOperation } from './v1Fields';
 
@@ -38,47 +39,13 @@ export const PRODUCT_FIELDS: FieldSpec[] = [
 /** The partner add/update fields, written once for both operations. */
 export function partnerOrderFieldsFor(operation: WriteOperation): INodeProperties[] {
 	const show = { show: { api: ['partner'] } };
-	const properties: INodeProperties[] = [];
-	if (operation === 'update') {
-		properties.push({
-			displayName: 'Order ID',
-			name: 'orderId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: '4141343',
-			description: "Kapture's numeric ID of the order to change",
-			displayOptions: show,
-		});
-	}
-	properties.push(
-		{
-			displayName: 'Customer Name',
-			name: 'customerName',
-			type: 'string',
-			default: '',
-			description:
+	return [
+		...upFrontFields(operation, 'partner', {
+			orderIdPlaceholder: '4141343',
+			customerNameRequired: false,
+			customerNameDescription:
 				'Name of the customer. Required unless Customer ID (under Order Fields) is given.',
-			displayOptions: show,
-		},
-		{
-			displayName: 'Phone',
-			name: 'phone',
-			type: 'string',
-			default: '',
-			placeholder: '1234567890',
-			description: "Customer's phone number. Phone or Email is required.",
-			displayOptions: show,
-		},
-		{
-			displayName: 'Email',
-			name: 'email',
-			type: 'string',
-			placeholder: 'name@email.com',
-			default: '',
-			description: "Customer's email address. Phone or Email is required.",
-			displayOptions: show,
-		},
+		}),
 		{
 			displayName: 'Order Fields',
 			name: 'partnerFields',
@@ -103,6 +70,5 @@ export function partnerOrderFieldsFor(operation: WriteOperation): INodePropertie
 			displayOptions: show,
 			options: [{ displayName: 'Product', name: 'product', values: PRODUCT_FIELDS.map(toProperty) }],
 		},
-	);
-	return properties;
+	];
 }

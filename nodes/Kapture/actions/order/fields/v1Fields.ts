@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { upFrontFields } from './common';
 import { toProperty, toSortedProperties, type FieldSpec } from './fieldSpec';
 
 export type WriteOperation = 'add' | 'update';
@@ -93,50 +94,15 @@ export const ORDER_FIELDS: FieldSpec[] = [
  */
 export function orderFieldsFor(operation: WriteOperation): INodeProperties[] {
 	const show = { show: { api: ['v1'] } };
-	const properties: INodeProperties[] = [];
-	if (operation === 'update') {
-		properties.push({
-			displayName: 'Order ID',
-			name: 'orderId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: '23518265',
-			description: "Kapture's numeric ID of the order to change",
-			displayOptions: show,
-		});
-	}
-	properties.push(
-		{
-			displayName: 'Customer Name',
-			name: 'customerName',
-			type: 'string',
-			required: true,
-			default: '',
-			description:
+	return [
+		...upFrontFields(operation, 'v1', {
+			orderIdPlaceholder: '23518265',
+			customerNameRequired: true,
+			customerNameDescription:
 				operation === 'add'
 					? 'Name of the customer placing the order. An existing customer with the same phone or email is reused.'
 					: 'Name of the customer the order belongs to (Kapture requires it on every update)',
-			displayOptions: show,
-		},
-		{
-			displayName: 'Phone',
-			name: 'phone',
-			type: 'string',
-			default: '',
-			placeholder: '9380491257',
-			description: "Customer's phone number. Phone or Email is required.",
-			displayOptions: show,
-		},
-		{
-			displayName: 'Email',
-			name: 'email',
-			type: 'string',
-			placeholder: 'name@email.com',
-			default: '',
-			description: "Customer's email address. Phone or Email is required.",
-			displayOptions: show,
-		},
+		}),
 		{
 			displayName: 'Customer Fields',
 			name: 'customerFields',
@@ -181,6 +147,5 @@ export function orderFieldsFor(operation: WriteOperation): INodeProperties[] {
 			displayOptions: show,
 			options: toSortedProperties(ORDER_FIELDS),
 		},
-	);
-	return properties;
+	];
 }
