@@ -312,7 +312,8 @@ async function* walkPages(
 	}
 }
 
-function ordersIn(data: IDataObject | IDataObject[], key: string): IDataObject[] {
+/** The orders of a pull answer: the list under `key` (or the answer itself, if it is a list). */
+export function ordersIn(data: IDataObject | IDataObject[], key: string): IDataObject[] {
 	const list = Array.isArray(data) ? data : data[key];
 	return Array.isArray(list) ? (list as IDataObject[]) : [];
 }

@@ -2,7 +2,8 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PullFilterError, pullFiltersToBody } from '../descriptions/pullFilters';
-import { kaptureRequest } from '../transport';
+import { accountId } from '../helpers/account';
+import { kaptureRequest, ordersIn } from '../transport';
 import { DEFAULT_MAX_ORDERS_PER_POLL, DEFAULT_OVERLAP_MINUTES } from './description';
 import {
 	compareKeys,
@@ -53,13 +54,7 @@ async function readSettings(this: IPollFunctions): Promise<TriggerSettings> {
 			: new NodeOperationError(node, error as Error);
 	}
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const credentials = await this.getCredentials('kaptureApi');
-	const cmId = Number(credentials.cmId);
-	if (!Number.isInteger(cmId) || cmId <= 0) {
-		throw new NodeOperationError(node, 'Account ID (cmId) is missing in the Kapture credential', {
-			description: 'The trigger reads orders with the v1 pull API, which needs your Kapture account ID.',
-		});
-	}
+	const cmId = await accountId(this);
 	return {
 		filters,
 		cap: Math.floor(boundedNumber(options.maxOrdersPerPoll, DEFAULT_MAX_ORDERS_PER_POLL, 1, 10_000)),
@@ -70,11 +65,6 @@ async function readSettings(this: IPollFunctions): Promise<TriggerSettings> {
 		),
 		cmId,
 	};
-}
-
-function ordersOf(data: IDataObject | IDataObject[]): IDataObject[] {
-	const list = Array.isArray(data) ? data : data.order_details;
-	return Array.isArray(list) ? (list as IDataObject[]) : [];
 }
 
 async function readFrom(
@@ -91,7 +81,8 @@ async function readFrom(
 			limit: String(limit),
 			offset: String(offset),
 		};
-		return ordersOf(await kaptureRequest.call(this, 'v1Pull', body, { emptyWhenRefused: NO_ORDERS }));
+		const data = await kaptureRequest.call(this, 'v1Pull', body, { emptyWhenRefused: NO_ORDERS });
+		return ordersIn(data, 'order_details');
 	};
 	const fail = (message: string, description: string): never => {
 		throw new NodeOperationError(this.getNode(), message, { description });

@@ -5,7 +5,7 @@ import { runPerItem } from '../../helpers/itemRunner';
 import { simplifyOrder } from '../../helpers/simplify';
 import { Validator } from '../../helpers/validation';
 import { kaptureRequest } from '../../transport';
-import { accountId } from './account';
+import { accountId } from '../../helpers/account';
 import { apiParameter, optionsCollection, simplifyParameter, type KaptureApiChoice } from './fields/common';
 
 const properties: INodeProperties[] = [

@@ -12,7 +12,7 @@ import { errorItem } from '../../helpers/itemRunner';
 import { simplifyOrder } from '../../helpers/simplify';
 import { asNodeError, Validator } from '../../helpers/validation';
 import { pullPartnerRange, pullV1Pages, RequestScheduler } from '../../transport';
-import { accountId } from './account';
+import { accountId } from '../../helpers/account';
 import {
 	apiParameter,
 	DEFAULT_PAGE_SIZE,
