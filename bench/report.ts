@@ -1,0 +1,224 @@
+// Turns the measured rows into the Markdown table (docs/benchmarks.md), the
+// JSON (docs/benchmarks.json) and the text printed at the end of the run.
+
+import { cpus, totalmem, type } from 'node:os';
+
+import type { AddRow } from './scenarios/add';
+import type { PullRow } from './scenarios/pull';
+import type { TriggerRow } from './scenarios/trigger';
+
+export interface TargetCheck {
+	target: string;
+	holds: boolean | null;
+	measured: string;
+}
+
+export interface BenchResults {
+	date: string;
+	machine: { cpu: string; cores: number; ramGiB: number; os: string; node: string };
+	setup: Record<string, unknown>;
+	add: AddRow[];
+	add429: AddRow[];
+	pull: PullRow[];
+	trigger: TriggerRow[];
+	targets: TargetCheck[];
+	notes: string[];
+	totalSeconds: number;
+}
+
+export function machineInfo(): BenchResults['machine'] {
+	return {
+		cpu: cpus()[0]?.model ?? 'unknown',
+		cores: cpus().length,
+		ramGiB: Math.round(totalmem() / 2 ** 30),
+		os: type(),
+		node: process.version,
+	};
+}
+
+const fmt = (n: number | null | undefined, digits = 0) =>
+	n === null || n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
+
+function table(header: string[], rows: string[][]): string {
+	const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function addTable(rows: AddRow[]): string {
+	const byLatency = new Map<number, AddRow[]>();
+	for (const row of rows) byLatency.set(row.latencyMs, [...(byLatency.get(row.latencyMs) ?? []), row]);
+	const out: string[][] = [];
+	for (const [latency, group] of byLatency) {
+		const http = group.find((r) => r.id === 'http-node');
+		for (const row of group) {
+			const raw = row.cap ? group.find((r) => r.id === `raw-${row.cap}`) : undefined;
+			out.push([
+				`${latency} ms`,
+				row.label,
+				fmt(row.wallMs / 1000, 2),
+				fmt(row.itemsPerSecond, 0),
+				ratio(row.itemsPerSecond, http?.itemsPerSecond),
+				row.id.startsWith('ours') && raw ? ratio(row.wallMs, raw.wallMs) : '—',
+				`${row.peakInFlight}${row.cap ? ` (cap ${row.cap})` : ''}`,
+				`${row.failedItems}`,
+				`${row.runs}`,
+			]);
+		}
+	}
+	return table(
+		['latency', 'contender', 'time (s, median)', 'items/s', 'items/s vs HTTP Request node', 'time vs raw fetch at same parallelism', 'peak in flight', 'failed items', 'runs'],
+		out,
+	);
+}
+
+function add429Table(rows: AddRow[]): string {
+	return table(
+		['contender', 'time (s)', 'items/s', 'requests', '429 answers', 'failed items', 'orders created', 'duplicates', 'missing', 'peak in flight'],
+		rows.map((row) => [
+			row.label,
+			fmt(row.wallMs / 1000, 2),
+			fmt(row.itemsPerSecond, 0),
+			fmt(row.requests),
+			fmt(row.answered429),
+			`${row.failedItems}${row.runError ? ' (run stopped)' : ''}`,
+			fmt(row.createdOrders),
+			fmt(row.duplicateOrders),
+			fmt(row.missingOrders),
+			`${row.peakInFlight}`,
+		]),
+	);
+}
+
+function pullTable(rows: PullRow[]): string {
+	const raw = rows.find((r) => r.id === 'raw');
+	return table(
+		['contender', 'orders returned', 'requests', '⌈N / page size⌉', 'time (s, median)', 'time vs raw', 'peak RSS (MB)', 'RSS added by the pull (MB)', 'peak heap (MB)'],
+		rows.map((row) => [
+			row.label,
+			fmt(row.returned),
+			fmt(row.requests),
+			fmt(row.expectedRequests),
+			fmt(row.wallMs / 1000, 2),
+			ratio(row.wallMs, raw?.wallMs),
+			fmt(row.peakRssMb),
+			fmt(row.pullRssMb),
+			fmt(row.peakHeapMb),
+		]),
+	);
+}
+
+function triggerTable(rows: TriggerRow[]): string {
+	return table(
+		['poll', 'new orders', 'emitted', 'requests', 'time (s)'],
+		rows.map((row) => [row.label, fmt(row.newOrders), fmt(row.emitted), fmt(row.requests), fmt(row.wallMs / 1000, 2) + (row.error ? ` (error: ${row.error})` : '')]),
+	);
+}
+
+export function checkTargets(r: Omit<BenchResults, 'targets' | 'notes' | 'totalSeconds'>): TargetCheck[] {
+	const checks: TargetCheck[] = [];
+	const at50 = r.add.filter((row) => row.latencyMs === 50);
+	const oursMax50 = at50.find((row) => row.id === 'ours-max');
+	const http50 = at50.find((row) => row.id === 'http-node');
+	if (oursMax50 && http50) {
+		const x = oursMax50.itemsPerSecond / http50.itemsPerSecond;
+		checks.push({
+			target: '50 ms: our node at max parallelism ≥ 1.0× the HTTP Request node items/s, never above its cap',
+			holds: x >= 1 && oursMax50.peakInFlight <= (oursMax50.cap ?? Infinity),
+			measured: `${x.toFixed(2)}× (${fmt(oursMax50.itemsPerSecond)} vs ${fmt(http50.itemsPerSecond)} items/s); peak in flight ${oursMax50.peakInFlight} (cap ${oursMax50.cap}); HTTP Request node peak ${http50.peakInFlight}`,
+		});
+	}
+	for (const row of r.add429.filter((x) => x.id.startsWith('ours'))) {
+		checks.push({
+			target: `10 % 429: 0 failed items and 0 duplicate orders (${row.label})`,
+			holds: row.failedItems === 0 && row.duplicateOrders === 0 && row.missingOrders === 0,
+			measured: `${row.failedItems} failed, ${row.duplicateOrders} duplicates, ${row.missingOrders} missing`,
+		});
+	}
+	const at0 = r.add.filter((row) => row.latencyMs === 0);
+	for (const row of at0.filter((x) => x.id.startsWith('ours'))) {
+		const raw = at0.find((x) => x.id === `raw-${row.cap}`);
+		if (!raw) continue;
+		const x = row.wallMs / raw.wallMs;
+		checks.push({
+			target: `0 ms: our node's time ≤ 1.3× raw fetch at the same parallelism (${row.cap})`,
+			holds: x <= 1.3,
+			measured: `${x.toFixed(2)}× (${fmt(row.wallMs / 1000, 2)} s vs ${fmt(raw.wallMs / 1000, 2)} s)`,
+		});
+	}
+	const oursPull = r.pull.find((row) => row.id === 'ours');
+	if (oursPull) {
+		checks.push({
+			target: `Return All of ${fmt(oursPull.orders)} orders in ⌈N / page size⌉ = ${oursPull.expectedRequests} requests`,
+			holds: oursPull.requests <= oursPull.expectedRequests && oursPull.returned === oursPull.orders,
+			measured: `${oursPull.requests} requests, ${fmt(oursPull.returned)} orders returned`,
+		});
+	}
+	const idle = r.trigger.find((row) => row.id === 'idle');
+	const idleAfterBurst = r.trigger.find((row) => row.id === 'idle-after-burst');
+	if (idle) {
+		checks.push({
+			target: 'idle trigger poll in 1 request (quiet account)',
+			holds: idle.requests === 1,
+			measured: `${idle.requests} request(s) on a quiet account` + (idleAfterBurst ? `; ${idleAfterBurst.requests} right after the burst (orders inside the overlap window are read again)` : ''),
+		});
+	}
+	const busy = r.trigger.find((row) => row.id === 'busy');
+	if (busy) {
+		checks.push({
+			target: `trigger poll over ${fmt(busy.newOrders)} new orders emits all of them`,
+			holds: busy.emitted === busy.newOrders,
+			measured: `${fmt(busy.emitted)} emitted in ${busy.requests} requests, ${fmt(busy.wallMs / 1000, 2)} s`,
+		});
+	}
+	return checks;
+}
+
+export function markdown(r: BenchResults): string {
+	const m = r.machine;
+	const targets = table(
+		['target', 'holds', 'measured'],
+		r.targets.map((t) => [t.target, t.holds === null ? '—' : t.holds ? 'yes' : '**no**', t.measured]),
+	);
+	return [
+		'# Benchmarks',
+		'',
+		'Generated by `npm run bench` (bench/run.ts); do not edit by hand. The same figures are in `benchmarks.json`.',
+		'',
+		`Run on ${r.date}: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}, Node ${m.node}. Total run time ${fmt(r.totalSeconds)} s.`,
+		'',
+		'Every contender runs in the same process run, against the same local Kapture sandbox (in a child process of its own),',
+		'reset before each run; contenders alternate and the order is reversed every other round. Absolute times are noisy on this',
+		'machine: read the ratios, which were measured side by side. n8n contenders run through the real n8n engine',
+		'(n8n-core `WorkflowExecute`) in-process; see the notes for how that differs from a full n8n server.',
+		'',
+		'## Targets',
+		'',
+		targets,
+		'',
+		`## 1. Add ${fmt(r.add[0]?.items)} orders`,
+		'',
+		addTable(r.add),
+		'',
+		`## 2. Add ${fmt(r.add429[0]?.items)} orders, ${Math.round((r.add429[0]?.rate429 ?? 0) * 100)} % of requests answered 429, ${r.add429[0]?.latencyMs ?? 0} ms latency`,
+		'',
+		add429Table(r.add429),
+		'',
+		`## 3. Return All of ${fmt(r.pull[0]?.orders)} orders`,
+		'',
+		pullTable(r.pull),
+		'',
+		'## 4. Trigger',
+		'',
+		triggerTable(r.trigger),
+		'',
+		'## Set-up',
+		'',
+		...Object.entries(r.setup).map(([k, v]) => `- ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`),
+		'',
+		'## Notes',
+		'',
+		...r.notes.map((n) => `- ${n}`),
+		'',
+	].join('\n');
+}

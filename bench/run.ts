@@ -1,0 +1,122 @@
+// `npm run bench`: throughput benchmarks of the Kapture nodes against n8n's
+// HTTP Request node and a raw fetch client, side by side in one run.
+//
+// Env knobs (all optional): BENCH_ROUNDS (rounds of the add scenarios, default 2),
+// BENCH_ITEMS (orders to add, default 2000), BENCH_PULL_ORDERS (default 100000),
+// BENCH_TRIGGER_ORDERS (default 10000), BENCH_SKIP=add,429,pull,trigger,
+// BENCH_NO_WRITE=1 (print only, leave docs/ alone), BENCH_N8N_NODES_BASE (see lib/n8nBase.ts).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { createContenders, loadOurNodes } from './contenders/n8n';
+import { progress, resetClock, msSince, now, round } from './lib/measure';
+import { checkTargets, machineInfo, markdown, type BenchResults } from './report';
+import { RemoteSandbox } from './sandbox/remote';
+import { addContenders, runAddScenario, type AddRow } from './scenarios/add';
+import { runPullScenario, type PullRow } from './scenarios/pull';
+import { runTriggerScenario, type TriggerRow } from './scenarios/trigger';
+
+const env = process.env;
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 2);
+const ITEMS = Number(env.BENCH_ITEMS ?? 2000);
+const PULL_ORDERS = Number(env.BENCH_PULL_ORDERS ?? 100_000);
+const TRIGGER_ORDERS = Number(env.BENCH_TRIGGER_ORDERS ?? 10_000);
+const SKIP = new Set((env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const RATE_429 = 0.1;
+const LATENCY_429 = 50;
+
+async function main(): Promise<void> {
+	resetClock();
+	const started = now();
+	progress(`machine: ${JSON.stringify(machineInfo())}`);
+	const sandbox = await RemoteSandbox.start({ latencyMs: 0, maxLogEntries: 500_000 });
+	progress(`sandbox at ${sandbox.baseUrl} (pid ${sandbox.pid})`);
+	try {
+		const ours = loadOurNodes();
+		progress(`our node: parallel requests default ${ours.parallel.default}, max ${ours.parallel.max}; page size default ${ours.pageSize.default}, max ${ours.pageSize.max}`);
+		const c = createContenders(sandbox.baseUrl, sandbox.credentials, progress, ours);
+		progress(`HTTP Request node v${c.http?.defaultVersion} from n8n-nodes-base ${c.http?.source.version} (${c.http?.source.from})`);
+
+		// Warm-up: the first execution pays for module loading and JIT; not measured.
+		const warm = addContenders(sandbox, c, 200, { with429Variants: false });
+		for (const contender of warm) {
+			await sandbox.reset();
+			await contender.run(`warm-${contender.id}-`);
+		}
+		progress('warm-up done');
+
+		let add: AddRow[] = [];
+		if (!SKIP.has('add')) {
+			const contenders = addContenders(sandbox, c, ITEMS, { with429Variants: false });
+			for (const latencyMs of [0, 50]) {
+				add = add.concat(await runAddScenario(sandbox, contenders, { latencyMs, rate429: 0, items: ITEMS, rounds: ROUNDS, faultSeed: 0, label: `add@${latencyMs}ms` }));
+			}
+		}
+		let add429: AddRow[] = [];
+		if (!SKIP.has('429')) {
+			const contenders = addContenders(sandbox, c, ITEMS, { with429Variants: true });
+			add429 = await runAddScenario(sandbox, contenders, { latencyMs: LATENCY_429, rate429: RATE_429, items: ITEMS, rounds: 1, faultSeed: 429, label: `add429@${LATENCY_429}ms` });
+		}
+		let pull: PullRow[] = [];
+		if (!SKIP.has('pull')) {
+			pull = await runPullScenario(sandbox, { orders: PULL_ORDERS, pageSize: ours.pageSize.max, rounds: 1, latencyMs: 0 });
+		}
+		let trigger: TriggerRow[] = [];
+		if (!SKIP.has('trigger')) {
+			trigger = await runTriggerScenario(sandbox, c, { newOrders: TRIGGER_ORDERS, latencyMs: 0 });
+		}
+
+		const partial = {
+			date: new Date().toISOString(),
+			machine: machineInfo(),
+			setup: {
+				'n8n engine': 'n8n-core 2.40.3 / n8n-workflow 2.40.1 (the versions n8n 2.40.7 uses), in-process (test/helpers/engine), legacy expression engine',
+				'HTTP Request node': `n8n-nodes-base ${c.http?.source.version}, typeVersion ${c.http?.defaultVersion}, POST JSON body from one expression per item, Basic Auth credential, default options`,
+				'our node': `Kapture Order (Create, v1 API, 9 fields each mapped by an expression; Get Many, v1, Return All, Simplify off); parallel requests default ${ours.parallel.default}, max ${ours.parallel.max}`,
+				'raw client': 'Node global fetch, bounded pool, same bodies',
+				'sandbox': 'test/sandbox in a child process, 127.0.0.1, latency injected per request',
+				'rounds (add scenarios)': ROUNDS,
+				'429 faults': `${RATE_429 * 100} % of add requests, seeded, Retry-After: 0, at ${LATENCY_429} ms latency, one round`,
+				'pull': `${PULL_ORDERS} orders, sandbox page cap = node max page size ${ours.pageSize.max}, 0 ms latency, each contender in its own child process`,
+				'trigger': `${TRIGGER_ORDERS} new orders after activation, Max Orders per Poll ${TRIGGER_ORDERS}, 0 ms latency`,
+			},
+			add,
+			add429,
+			pull,
+			trigger,
+		};
+		const results: BenchResults = {
+			...partial,
+			targets: checkTargets(partial),
+			notes: NOTES,
+			totalSeconds: round(msSince(started) / 1000, 0),
+		};
+		const md = markdown(results);
+		process.stdout.write(`\n${md}\n`);
+		if (!env.BENCH_NO_WRITE) {
+			const docs = join(__dirname, '..', 'docs');
+			mkdirSync(docs, { recursive: true });
+			writeFileSync(join(docs, 'benchmarks.md'), md);
+			writeFileSync(join(docs, 'benchmarks.json'), JSON.stringify(results, null, 2) + '\n');
+			progress('wrote docs/benchmarks.md and docs/benchmarks.json');
+		}
+	} finally {
+		await sandbox.close();
+	}
+}
+
+const NOTES: string[] = [
+	'Fidelity of the HTTP Request node figures: in this harness credentials come from memory, while a real n8n server reads and decrypts them from its database for every item, and real n8n 2.40.7 evaluates expressions in an isolated-vm sandbox (here the legacy evaluator; the "vm" engine measured ~1 ms more per item). Measured in a real n8n 2.40.7 earlier (issue): 13.8 s for 2,000 adds at 50 ms with 21 requests in flight at peak, 14.6–18.8 s at 0 ms. In this harness the same node takes a few seconds and opens hundreds to thousands of requests at once at 50 ms. Ratios against the HTTP Request node therefore compare against a faster-than-real HTTP Request node; our node pays the same harness costs.',
+	'The HTTP Request node has no limit on requests in flight: at 50 ms it starts a request per item as fast as items are prepared. Our node never exceeds its Parallel Requests setting (max shown as cap).',
+	'Failed items: output items carrying an error (On Error: Continue). "Run stopped" means the node threw and the workflow failed: every item counts as failed. Duplicates: orders in the sandbox beyond one per distinct ERP order id.',
+	'Return All: without a total count from Kapture, a client whose last page is full cannot know it was the last one; when the page size divides the order count exactly, one more (empty) request is needed by any client, the raw one included.',
+];
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,103 @@
+// Child process that runs the Kapture sandbox for the benchmarks, so the fake
+// server has its own event loop (and core) and does not steal time from the
+// contender being measured. The parent drives it over the IPC channel
+// (see ./remote.ts); every call is { id, method, args } -> { id, result | error }.
+
+import { startSandbox } from '../../test/sandbox';
+import type { FaultSpec, KaptureSandbox, SandboxOptions } from '../../test/sandbox';
+
+let sandbox: KaptureSandbox | undefined;
+
+function need(): KaptureSandbox {
+	if (!sandbox) throw new Error('sandbox not started');
+	return sandbox;
+}
+
+/** Requests per API and status since the last clearRequests(), without bodies. */
+function requestSummary(api?: string) {
+	const byStatus: Record<string, number> = {};
+	const byFault: Record<string, number> = {};
+	let total = 0;
+	for (const entry of need().requests()) {
+		if (api && entry.api !== api) continue;
+		total++;
+		byStatus[entry.status] = (byStatus[entry.status] ?? 0) + 1;
+		if (entry.fault) byFault[entry.fault] = (byFault[entry.fault] ?? 0) + 1;
+	}
+	return { total, byStatus, byFault };
+}
+
+/**
+ * How the orders in the store whose ERP order id starts with `prefix` compare
+ * with the `expected` distinct ids: created, distinct, duplicates (orders
+ * beyond the first for one id) and missing ids.
+ */
+function orderStats(prefix: string, expected: number) {
+	const seen = new Map<string, number>();
+	for (const order of need().listOrders()) {
+		if (!order.erpOrderId.startsWith(prefix)) continue;
+		seen.set(order.erpOrderId, (seen.get(order.erpOrderId) ?? 0) + 1);
+	}
+	let created = 0;
+	for (const n of seen.values()) created += n;
+	return {
+		created,
+		distinct: seen.size,
+		duplicates: created - seen.size,
+		missing: expected - seen.size,
+	};
+}
+
+const methods: Record<string, (...args: never[]) => unknown> = {
+	async start(options: SandboxOptions) {
+		sandbox = await startSandbox({ quiet: true, ...options });
+		return { baseUrl: sandbox.baseUrl, credentials: sandbox.credentials };
+	},
+	setLatency: (ms: number) => need().setLatency(ms),
+	setPageSizeCap: (n: number) => need().setPageSizeCap(n),
+	faultsRate: (rate: number, spec: FaultSpec, seed?: number) => need().faults.rate(rate, spec, seed),
+	faultsClear: () => need().faults.clear(),
+	inFlight: () => need().inFlight(),
+	resetPeak: () => need().resetPeak(),
+	reset: () => need().reset(),
+	clearRequests: () => need().clearRequests(),
+	counts: () => need().counts(),
+	requestSummary,
+	orderStats,
+	/** Seeds n orders; returns only how many and the id range, not the orders. */
+	seedOrders: (n: number, createDateFrom?: number | null, stepMs?: number | null) => {
+		// IPC turns undefined arguments into null.
+		const init =
+			createDateFrom == null
+				? undefined
+				: (i: number) => ({ createDate: createDateFrom + i * (stepMs ?? 1000) });
+		const created = need().seedOrders(n, init);
+		return { count: created.length, firstId: created[0]?.id, lastId: created[created.length - 1]?.id };
+	},
+	clockNow: () => need().clock.now(),
+	clockSet: (ms: number) => need().clock.set(ms),
+	clockAdvance: (ms: number) => need().clock.advance(ms),
+	memory: () => process.memoryUsage(),
+	async close() {
+		await sandbox?.close();
+		sandbox = undefined;
+		setImmediate(() => process.exit(0));
+	},
+};
+
+process.on('message', (message: { id: number; method: string; args: unknown[] }) => {
+	const { id, method, args } = message;
+	Promise.resolve()
+		.then(() => {
+			const fn = methods[method];
+			if (!fn) throw new Error(`unknown sandbox method ${method}`);
+			return (fn as (...a: unknown[]) => unknown)(...(args ?? []));
+		})
+		.then(
+			(result) => process.send?.({ id, result: result === undefined ? null : result }),
+			(error: unknown) =>
+				process.send?.({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+		);
+});
+
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,172 @@
+// Scenarios 1 and 2: add N orders, every contender against a freshly reset
+// sandbox, contenders alternating within each round (the order is reversed on
+// every other round) so drift on the machine hits them alike.
+
+import { httpNodeAdd, ourNodeAdd, type N8nContenders, type NodeRunOutcome } from '../contenders/n8n';
+import { rawAdd } from '../contenders/raw';
+import { median, msSince, now, progress, round } from '../lib/measure';
+import { makeOrders } from '../lib/orders';
+import type { RemoteSandbox } from '../sandbox/remote';
+import { addParameters } from './params';
+
+export interface AddContender {
+	id: string;
+	label: string;
+	/** Requests in flight this contender is allowed (undefined = no cap of its own). */
+	cap?: number;
+	run(prefix: string): Promise<NodeRunOutcome>;
+}
+
+export interface AddRow {
+	id: string;
+	label: string;
+	latencyMs: number;
+	rate429: number;
+	items: number;
+	cap: number | null;
+	runs: number;
+	/** Median over the rounds. */
+	wallMs: number;
+	itemsPerSecond: number;
+	/** Highest in-flight count the sandbox saw, over all rounds. */
+	peakInFlight: number;
+	requests: number;
+	answered429: number;
+	failedItems: number;
+	createdOrders: number;
+	duplicateOrders: number;
+	missingOrders: number;
+	runError?: string;
+	allWallMs: number[];
+}
+
+export function addContenders(
+	sandbox: RemoteSandbox,
+	c: N8nContenders,
+	items: number,
+	options: { with429Variants: boolean },
+): AddContender[] {
+	const list: AddContender[] = [];
+	const target = { ...sandbox.credentials, baseUrl: sandbox.baseUrl };
+	const ours = c.ours;
+	if (ours) {
+		for (const [kind, parallel] of [['default', ours.parallel.default], ['max', ours.parallel.max]] as const) {
+			list.push({
+				id: `ours-${kind}`,
+				label: `Kapture Order node, ${parallel} parallel (${kind})`,
+				cap: parallel,
+				run: (prefix) => ourNodeAdd(c, makeOrders(items, prefix), parallel, addParameters()),
+			});
+		}
+	}
+	list.push({
+		id: 'http-node',
+		label: 'HTTP Request node, defaults, On Error: Continue',
+		run: (prefix) => httpNodeAdd(c, sandbox.baseUrl, makeOrders(items, prefix), { continueOnFail: true }),
+	});
+	if (options.with429Variants) {
+		list.push({
+			id: 'http-node-retry',
+			label: 'HTTP Request node, Retry On Fail (3 tries, 1 s)',
+			run: (prefix) => httpNodeAdd(c, sandbox.baseUrl, makeOrders(items, prefix), { continueOnFail: false, retryOnFail: true }),
+		});
+	}
+	const parallels = ours ? [ours.parallel.default, ours.parallel.max] : [5, 20];
+	for (const parallel of parallels) {
+		list.push({
+			id: `raw-${parallel}`,
+			label: `raw fetch, ${parallel} parallel, no retry`,
+			cap: parallel,
+			run: async (prefix) => {
+				const r = await rawAdd(target, makeOrders(items, prefix), parallel, false);
+				return { failed: r.failed, succeeded: r.ok };
+			},
+		});
+		if (options.with429Variants && parallel === parallels[parallels.length - 1]) {
+			list.push({
+				id: `raw-${parallel}-retry`,
+				label: `raw fetch, ${parallel} parallel, retries 429`,
+				cap: parallel,
+				run: async (prefix) => {
+					const r = await rawAdd(target, makeOrders(items, prefix), parallel, true);
+					return { failed: r.failed, succeeded: r.ok };
+				},
+			});
+		}
+	}
+	return list;
+}
+
+export async function runAddScenario(
+	sandbox: RemoteSandbox,
+	contenders: AddContender[],
+	settings: { latencyMs: number; rate429: number; items: number; rounds: number; faultSeed: number; label: string },
+): Promise<AddRow[]> {
+	const rows = new Map<string, AddRow>();
+	for (let round_ = 0; round_ < settings.rounds; round_++) {
+		const order = round_ % 2 === 0 ? contenders : [...contenders].reverse();
+		for (const contender of order) {
+			await sandbox.reset();
+			await sandbox.setLatency(settings.latencyMs);
+			if (settings.rate429 > 0) {
+				await sandbox.faultsRate(
+					settings.rate429,
+					{ kind: 'rateLimit', retryAfterSeconds: 0, api: 'v1AddUpdate' },
+					settings.faultSeed + round_,
+				);
+			}
+			await sandbox.resetPeak();
+			const prefix = `${contender.id}-${settings.label}-r${round_}-`;
+			const start = now();
+			const outcome = await contender.run(prefix);
+			const wallMs = msSince(start);
+			const [flight, summary, stats] = await Promise.all([
+				sandbox.inFlight(),
+				sandbox.requestSummary('v1AddUpdate'),
+				sandbox.orderStats(prefix, settings.items),
+			]);
+			progress(
+				`${settings.label} round ${round_ + 1}/${settings.rounds}: ${contender.label}: ${(wallMs / 1000).toFixed(2)} s, ` +
+					`peak ${flight.peak} in flight, ${summary.total} requests, ${outcome.failed} failed, ` +
+					`${stats.created} created, ${stats.duplicates} duplicates${outcome.runError ? `, run error: ${outcome.runError.slice(0, 120)}` : ''}`,
+			);
+			const row: AddRow = rows.get(contender.id) ?? {
+				id: contender.id,
+				label: contender.label,
+				latencyMs: settings.latencyMs,
+				rate429: settings.rate429,
+				items: settings.items,
+				cap: contender.cap ?? null,
+				runs: 0,
+				wallMs: 0,
+				itemsPerSecond: 0,
+				peakInFlight: 0,
+				requests: 0,
+				answered429: 0,
+				failedItems: 0,
+				createdOrders: 0,
+				duplicateOrders: 0,
+				missingOrders: 0,
+				allWallMs: [],
+			};
+			row.runs++;
+			row.allWallMs.push(round(wallMs, 1));
+			row.peakInFlight = Math.max(row.peakInFlight, flight.peak);
+			// Counts are the worst round's: one failed item in any round is a failure.
+			row.requests = Math.max(row.requests, summary.total);
+			row.answered429 = Math.max(row.answered429, summary.byStatus['429'] ?? 0);
+			row.failedItems = Math.max(row.failedItems, outcome.failed);
+			row.createdOrders = round_ === 0 ? stats.created : Math.min(row.createdOrders, stats.created);
+			row.duplicateOrders = Math.max(row.duplicateOrders, stats.duplicates);
+			row.missingOrders = Math.max(row.missingOrders, stats.missing);
+			if (outcome.runError) row.runError = outcome.runError.slice(0, 300);
+			rows.set(contender.id, row);
+		}
+	}
+	await sandbox.faultsClear();
+	for (const row of rows.values()) {
+		row.wallMs = round(median(row.allWallMs), 1);
+		row.itemsPerSecond = round((row.items / row.wallMs) * 1000, 1);
+	}
+	return contenders.map((contender) => rows.get(contender.id) as AddRow);
+}
