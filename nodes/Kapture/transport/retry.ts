@@ -64,9 +64,10 @@ export function parseRetryAfter(value: unknown, nowMs: number = Date.now()): num
 }
 
 /**
- * Exponential back-off with "full jitter", so parallel requests that failed
- * together do not all come back at the same instant. Kapture's Retry-After,
- * when given, is a floor.
+ * How long to wait before the next attempt. Kapture's Retry-After, when
+ * given, is used as it is (plus a little jitter so parallel requests do not
+ * return at the same instant). Otherwise exponential back-off with jitter:
+ * between half and all of a step that doubles each attempt.
  */
 export function backoffDelay(
 	attempt: number,
@@ -74,16 +75,21 @@ export function backoffDelay(
 	retryAfterMs?: number,
 	random: () => number = Math.random,
 ): number {
+	if (retryAfterMs !== undefined) {
+		const spread = Math.min(settings.baseDelayMs, 50 + retryAfterMs / 10);
+		return Math.round(Math.min(retryAfterMs, settings.maxTotalWaitMs) + random() * spread);
+	}
 	const exponential = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
-	const jittered = exponential / 2 + random() * (exponential / 2);
-	return Math.round(Math.max(jittered, retryAfterMs ?? 0));
+	return Math.round(exponential / 2 + random() * (exponential / 2));
 }
+
+const SLOW_DOWN_WINDOW_MS = 1000;
 
 /**
  * Shares one back-off between all requests of an execution, and bounds how
  * many are in flight. When Kapture says "slow down" (429/503) every request
- * waits, and the number allowed in flight halves; each success lets one more
- * back in, up to the configured maximum.
+ * waits, and the number allowed in flight halves (at most once a second);
+ * each success lets one more back in, up to the configured maximum.
  */
 export class RequestScheduler {
 	private limit: number;
@@ -91,6 +97,10 @@ export class RequestScheduler {
 	private active = 0;
 
 	private pausedUntil = 0;
+
+	// One 429 burst often hits many parallel requests at once: it should halve
+	// the limit once, not once per request.
+	private calmUntil = 0;
 
 	private readonly queue: Array<() => void> = [];
 
@@ -114,8 +124,12 @@ export class RequestScheduler {
 
 	/** Kapture asked everyone to wait: pause all requests and send fewer at once. */
 	slowDown(waitMs: number): void {
-		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
-		this.limit = Math.max(1, Math.floor(this.limit / 2));
+		const now = Date.now();
+		this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
+		if (now >= this.calmUntil) {
+			this.limit = Math.max(1, Math.floor(this.limit / 2));
+			this.calmUntil = now + Math.max(waitMs, SLOW_DOWN_WINDOW_MS);
+		}
 	}
 
 	speedUp(): void {

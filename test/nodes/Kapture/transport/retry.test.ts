@@ -57,8 +57,10 @@ describe('backoffDelay', () => {
 		expect(backoffDelay(20, settings, undefined, () => 1)).toBe(1000);
 	});
 
-	it('waits at least as long as Retry-After asks', () => {
+	it('waits as long as Retry-After asks, plus a little jitter', () => {
 		expect(backoffDelay(1, settings, 2500, () => 0)).toBe(2500);
+		expect(backoffDelay(1, settings, 2500, () => 1)).toBe(2600);
+		expect(backoffDelay(3, settings, 0, () => 1)).toBe(50);
 	});
 });
 
@@ -82,13 +84,18 @@ describe('RequestScheduler', () => {
 		expect(peak).toBe(3);
 	});
 
-	it('halves the limit when slowed down and grows back one success at a time', () => {
+	it('halves the limit once per burst of 429s and grows back one success at a time', () => {
+		const now = jest.spyOn(Date, 'now');
+		now.mockReturnValue(1_000_000);
 		const scheduler = new RequestScheduler(8);
 		scheduler.slowDown(0);
+		scheduler.slowDown(0);
 		expect(scheduler.currentLimit).toBe(4);
-		scheduler.slowDown(0);
-		scheduler.slowDown(0);
-		scheduler.slowDown(0);
+		for (let second = 1; second <= 3; second++) {
+			now.mockReturnValue(1_000_000 + second * 1000);
+			scheduler.slowDown(0);
+		}
+		now.mockRestore();
 		expect(scheduler.currentLimit).toBe(1);
 		scheduler.speedUp();
 		expect(scheduler.currentLimit).toBe(2);
