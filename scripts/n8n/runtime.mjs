@@ -1,0 +1,386 @@
+#!/usr/bin/env node
+// Installs a pinned, real n8n (and a Node.js new enough to run it) into a cache
+// folder, once, using nothing but the npm registry.
+//
+//   node scripts/n8n/runtime.mjs install [--version 2.40.7] [--force]
+//   node scripts/n8n/runtime.mjs path    [--version 2.40.7]   (prints the JSON of ensureRuntime)
+//
+// Layout under ${KAPTURE_N8N_CACHE:-$HOME/.cache/n8n-nodes-kapture}:
+//   node-<nodeVersion>-<platform>-<arch>/   Node.js from the registry package node-<platform>-<arch>
+//   n8n-<version>/                          package.json (with the xlsx override), node_modules/n8n
+//   n8n-<version>/.kapture-runtime-ok       marker, written only after a full, checked install
+//   n8n-<version>/install.log               everything npm and node-gyp printed
+//
+// Plain ESM, no dependencies: runs on the machine's Node 20 before anything is built.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const DEFAULT_N8N_VERSION = process.env.KAPTURE_N8N_VERSION || '2.40.7';
+// Exact Node version taken from the registry's node-<platform>-<arch> package
+// (the package the `node` meta package installs). Pinned so CI is repeatable.
+export const DEFAULT_NODE_VERSION = process.env.KAPTURE_N8N_NODE_VERSION || '24.9.0';
+
+const MARKER = '.kapture-runtime-ok';
+const TAG = '[n8n-runtime]';
+
+// Native modules rebuilt after `npm install --ignore-scripts`. Only the ones
+// n8n needs to start and run workflows; the rest (kafka's zlib, cpu-features,
+// ...) try to download sources or binaries and are never loaded by our flows.
+// `optional` ones are rebuilt when present, and a failure is only reported.
+// isolated-vm runs n8n 2.x's default expression engine ("vm"): without it
+// `n8n start` and `n8n execute` exit with "Could not initialize the vm
+// expression engine".
+const REBUILDS = [
+	{ name: 'sqlite3', optional: false },
+	{ name: 'isolated-vm', optional: false },
+];
+
+export function cacheRoot() {
+	return process.env.KAPTURE_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-kapture');
+}
+
+function log(msg) {
+	process.stderr.write(`${TAG} ${msg}\n`);
+}
+
+function secs(ms) {
+	return `${(ms / 1000).toFixed(1)}s`;
+}
+
+function nodePackageName() {
+	const platform = process.platform === 'win32' ? 'win' : process.platform;
+	return `node-${platform}-${process.arch}`;
+}
+
+// Environment for npm/node-gyp: Node 24 first on PATH, headers from its folder,
+// build from source (no prebuilt-binary downloads), never prompt.
+function buildEnv(nodeDir) {
+	const env = { ...process.env };
+	if (nodeDir) {
+		env.PATH = `${path.join(nodeDir, 'bin')}${path.delimiter}${env.PATH || ''}`;
+		env.npm_config_nodedir = nodeDir;
+	} else {
+		// Running under the machine's own Node: its headers.
+		env.npm_config_nodedir = path.resolve(path.dirname(process.execPath), '..');
+	}
+	env.npm_config_build_from_source = 'true';
+	// node-gyp: use every core (make -j).
+	env.JOBS = env.JOBS || 'max';
+	env.npm_config_audit = 'false';
+	env.npm_config_fund = 'false';
+	env.npm_config_update_notifier = 'false';
+	env.npm_config_yes = 'true';
+	env.npm_config_engine_strict = 'false';
+	env.npm_config_loglevel = env.npm_config_loglevel || 'warn';
+	env.CI = env.CI || 'true';
+	// Tools that would fetch browsers or binaries at install time.
+	env.PUPPETEER_SKIP_DOWNLOAD = 'true';
+	env.PUPPETEER_SKIP_CHROMIUM_DOWNLOAD = 'true';
+	env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
+	return env;
+}
+
+function npmCommand() {
+	// The npm that came with the Node running this script (Node 20's npm 11 here).
+	const npmCli = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+	if (fs.existsSync(npmCli)) return { cmd: process.execPath, pre: [npmCli] };
+	return { cmd: process.platform === 'win32' ? 'npm.cmd' : 'npm', pre: [] };
+}
+
+// Runs a command with stdout/stderr appended to logFile; prints a heartbeat so
+// a long step doesn't look hung in CI. Rejects with the log tail on failure.
+function run(cmd, args, { cwd, env, logFile, label }) {
+	return new Promise((resolve, reject) => {
+		const out = fs.openSync(logFile, 'a');
+		fs.writeSync(out, `\n$ (cd ${cwd} && ${cmd} ${args.join(' ')})\n`);
+		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out] });
+		const started = Date.now();
+		const beat = setInterval(() => log(`  ... ${label}: still running (${secs(Date.now() - started)})`), 60_000);
+		beat.unref();
+		child.on('error', (err) => {
+			clearInterval(beat);
+			fs.closeSync(out);
+			reject(err);
+		});
+		child.on('close', (code, signal) => {
+			clearInterval(beat);
+			fs.closeSync(out);
+			if (code === 0) return resolve();
+			const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
+			reject(new Error(`${label} failed (exit ${code ?? signal}); last lines of ${logFile}:\n${tail}`));
+		});
+	});
+}
+
+function readJson(file) {
+	return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function processAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		return err.code === 'EPERM';
+	}
+}
+
+// A lock folder so two processes (two test files, dev + e2e) don't install into
+// the same place at once. A lock left by a dead process is taken over.
+async function withLock(lockDir, fn) {
+	const deadline = Date.now() + 60 * 60_000;
+	let told = false;
+	for (;;) {
+		try {
+			fs.mkdirSync(lockDir);
+			fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+			break;
+		} catch (err) {
+			if (err.code !== 'EEXIST') throw err;
+			let pid = 0;
+			try {
+				pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+			} catch {
+				/* being written */
+			}
+			if (pid && !processAlive(pid)) {
+				fs.rmSync(lockDir, { recursive: true, force: true });
+				continue;
+			}
+			if (Date.now() > deadline) throw new Error(`${TAG} timed out waiting for ${lockDir}`);
+			if (!told) {
+				log(`waiting for another install (pid ${pid || '?'}) holding ${lockDir}`);
+				told = true;
+			}
+			await new Promise((r) => setTimeout(r, 2000));
+		}
+	}
+	try {
+		return await fn();
+	} finally {
+		fs.rmSync(lockDir, { recursive: true, force: true });
+	}
+}
+
+function semverMajor(v) {
+	return Number(String(v).replace(/^v/, '').split('.')[0]);
+}
+
+// Smallest Node major that n8n's "engines" allows, from a range like ">=24.0.0"
+// or ">=20.19 <= 24.x". Used only to decide whether the machine's Node will do.
+function minNodeMajor(range) {
+	const m = /(\d+)/.exec(range || '');
+	return m ? Number(m[1]) : 0;
+}
+
+// n8n needs Node >= 24 from 2.41 on (2.10-2.30: >= 22). We always use Node 24,
+// unless the machine's own Node is already >= 24.
+const WANT_NODE_MAJOR = 24;
+
+async function ensureNode({ root, nodeVersion, logFile, step, steps, force }) {
+	if (semverMajor(process.version) >= WANT_NODE_MAJOR && !process.env.KAPTURE_N8N_FORCE_NODE_INSTALL) {
+		log(`step ${step}/${steps}: using this machine's Node ${process.version}`);
+		return { nodeDir: null, nodeBin: process.execPath, nodeVersion: process.version.slice(1) };
+	}
+	const pkg = nodePackageName();
+	const dir = path.join(root, `node-${nodeVersion}-${process.platform}-${process.arch}`);
+	const nodeDir = path.join(dir, 'node_modules', pkg);
+	const nodeBin = path.join(nodeDir, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+	const marker = path.join(dir, MARKER);
+	if (!force && fs.existsSync(marker) && fs.existsSync(nodeBin)) {
+		log(`step ${step}/${steps}: reusing Node ${nodeVersion} in ${dir}`);
+		return { nodeDir, nodeBin, nodeVersion };
+	}
+	const t0 = Date.now();
+	log(`step ${step}/${steps}: installing Node ${nodeVersion} from the npm registry (${pkg}@${nodeVersion}, ~30 s)`);
+	await withLock(`${dir}.lock`, async () => {
+		if (!force && fs.existsSync(marker) && fs.existsSync(nodeBin)) return;
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(
+			path.join(dir, 'package.json'),
+			JSON.stringify({ name: 'kapture-n8n-node-runtime', private: true, description: 'Node.js for the n8n that n8n-nodes-kapture tests run on (not a project package)' }, null, 2) + '\n',
+		);
+		const npm = npmCommand();
+		await run(npm.cmd, [...npm.pre, 'install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `${pkg}@${nodeVersion}`], {
+			cwd: dir,
+			env: buildEnv(null),
+			logFile,
+			label: `npm install ${pkg}@${nodeVersion}`,
+		});
+		if (!fs.existsSync(nodeBin)) throw new Error(`${TAG} ${nodeBin} missing after install`);
+		fs.chmodSync(nodeBin, 0o755);
+		const v = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' });
+		if (v.status !== 0) throw new Error(`${TAG} ${nodeBin} --version failed: ${v.stderr}`);
+		fs.writeFileSync(marker, JSON.stringify({ nodeVersion: v.stdout.trim(), installedAt: new Date().toISOString() }) + '\n');
+	});
+	log(`  done in ${secs(Date.now() - t0)}`);
+	return { nodeDir, nodeBin, nodeVersion };
+}
+
+function runtimeResult({ dir, version, nodeBin, nodeDir }) {
+	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const env = { ...process.env };
+	if (nodeDir) env.PATH = `${path.join(nodeDir, 'bin')}${path.delimiter}${env.PATH || ''}`;
+	return { nodeBin, n8nBin, version, dir, env };
+}
+
+/**
+ * Installs (once) and returns a runnable n8n.
+ * @param {{version?: string, nodeVersion?: string, force?: boolean, quiet?: boolean}} [options]
+ * @returns {Promise<{nodeBin: string, n8nBin: string, version: string, dir: string, env: NodeJS.ProcessEnv}>}
+ *   Run n8n as `spawn(nodeBin, [n8nBin, ...args], { env })`.
+ */
+export async function ensureRuntime({ version = DEFAULT_N8N_VERSION, nodeVersion = DEFAULT_NODE_VERSION, force = false } = {}) {
+	const root = cacheRoot();
+	const dir = path.join(root, `n8n-${version}`);
+	const marker = path.join(dir, MARKER);
+	const steps = 4;
+	fs.mkdirSync(root, { recursive: true });
+
+	if (!force && fs.existsSync(marker)) {
+		const info = readJson(marker);
+		const nodeBin = info.nodeBin && fs.existsSync(info.nodeBin) ? info.nodeBin : null;
+		if (nodeBin && fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'))) {
+			log(`reusing n8n@${version} (Node ${info.nodeVersion}) in ${dir}`);
+			return runtimeResult({ dir, version, nodeBin, nodeDir: info.nodeDir });
+		}
+	}
+
+	const tAll = Date.now();
+	fs.mkdirSync(dir, { recursive: true });
+	const logFile = path.join(dir, '..', `install-n8n-${version}.log`);
+	fs.writeFileSync(logFile, `install of n8n@${version} started ${new Date().toISOString()}\n`);
+	log(`installing n8n@${version} into ${dir} (npm output: ${logFile})`);
+
+	const { nodeDir, nodeBin, nodeVersion: usedNode } = await ensureNode({ root, nodeVersion, logFile, step: 1, steps, force });
+
+	await withLock(`${dir}.lock`, async () => {
+		if (!force && fs.existsSync(marker)) return; // another process finished it meanwhile
+		const env = buildEnv(nodeDir);
+		const npm = npmCommand();
+
+		// Step 2: npm install. A folder without the marker is a broken or
+		// interrupted install: start it over from nothing.
+		let t0 = Date.now();
+		log(`step 2/${steps}: installing n8n@${version} (takes ~5 min the first time)`);
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(
+			path.join(dir, 'package.json'),
+			JSON.stringify(
+				{
+					name: 'kapture-n8n-runtime',
+					private: true,
+					description: 'A real n8n for the end-to-end tests of n8n-nodes-kapture (a cache folder, not a project package)',
+					dependencies: { n8n: version },
+					// n8n depends on xlsx from a CDN tarball this machine cannot reach.
+					overrides: { xlsx: '0.18.5' },
+				},
+				null,
+				2,
+			) + '\n',
+		);
+		await run(npm.cmd, [...npm.pre, 'install', '--no-audit', '--no-fund', '--ignore-scripts', '--omit=dev', '--prefer-offline'], {
+			cwd: dir,
+			env,
+			logFile,
+			label: `npm install n8n@${version}`,
+		});
+		log(`  done in ${secs(Date.now() - t0)}`);
+
+		// Step 3: native modules that n8n loads at start, built against Node 24's headers.
+		t0 = Date.now();
+		const present = REBUILDS.filter((r) => fs.existsSync(path.join(dir, 'node_modules', r.name, 'package.json')));
+		log(`step 3/${steps}: building native modules (${present.map((r) => r.name).join(', ') || 'none'}, ~2 min)`);
+		for (const r of present) {
+			try {
+				await run(npm.cmd, [...npm.pre, 'rebuild', '--foreground-scripts', r.name], {
+					cwd: dir,
+					env,
+					logFile,
+					label: `npm rebuild ${r.name}`,
+				});
+			} catch (err) {
+				if (!r.optional) throw err;
+				log(`  warning: optional native module ${r.name} did not build (see ${logFile}); continuing`);
+			}
+		}
+		log(`  done in ${secs(Date.now() - t0)}`);
+
+		// Step 4: check that this n8n starts under this Node and can open sqlite.
+		t0 = Date.now();
+		log(`step 4/${steps}: checking the installed n8n`);
+		const n8nPkg = readJson(path.join(dir, 'node_modules', 'n8n', 'package.json'));
+		const need = minNodeMajor(n8nPkg.engines && n8nPkg.engines.node);
+		if (need && semverMajor(usedNode) < need) {
+			throw new Error(`${TAG} n8n@${version} needs Node ${n8nPkg.engines.node}, have ${usedNode}`);
+		}
+		const check = spawnSync(
+			nodeBin,
+			['-e', `${present.map((r) => `require(${JSON.stringify(r.name)});`).join(' ')} console.log(require('n8n/package.json').version)`],
+			{ cwd: dir, env, encoding: 'utf8' },
+		);
+		if (check.status !== 0 || check.stdout.trim() !== version) {
+			throw new Error(`${TAG} check failed: ${check.stderr || check.stdout}`);
+		}
+		const result = runtimeResult({ dir, version, nodeBin, nodeDir });
+		const ver = spawnSync(nodeBin, [result.n8nBin, '--version'], {
+			cwd: dir,
+			env: { ...result.env, N8N_USER_FOLDER: path.join(dir, '.check'), N8N_DIAGNOSTICS_ENABLED: 'false', N8N_LOG_LEVEL: 'error' },
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'pipe'],
+			timeout: 120_000,
+		});
+		fs.rmSync(path.join(dir, '.check'), { recursive: true, force: true });
+		if (ver.status !== 0 || !ver.stdout.includes(version)) {
+			throw new Error(`${TAG} \`n8n --version\` failed (exit ${ver.status}): ${ver.stderr}${ver.stdout}`);
+		}
+		fs.writeFileSync(
+			marker,
+			JSON.stringify({ version, nodeVersion: usedNode, nodeBin, nodeDir, installedAt: new Date().toISOString() }, null, 2) + '\n',
+		);
+		log(`  done in ${secs(Date.now() - t0)}`);
+	});
+
+	log(`n8n@${version} ready in ${secs(Date.now() - tAll)}`);
+	const info = readJson(marker);
+	return runtimeResult({ dir, version, nodeBin: info.nodeBin, nodeDir: info.nodeDir });
+}
+
+function parseArgs(argv) {
+	const opts = { cmd: argv[0] || 'install' };
+	for (let i = 1; i < argv.length; i++) {
+		const a = argv[i];
+		if (a === '--version') opts.version = argv[++i];
+		else if (a.startsWith('--version=')) opts.version = a.slice(10);
+		else if (a === '--node') opts.nodeVersion = argv[++i];
+		else if (a === '--force') opts.force = true;
+		else throw new Error(`unknown argument ${a}`);
+	}
+	return opts;
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+	const usage = 'usage: node scripts/n8n/runtime.mjs install|path [--version X.Y.Z] [--node 24.x.y] [--force]';
+	try {
+		const { cmd, ...opts } = parseArgs(process.argv.slice(2));
+		if (cmd !== 'install' && cmd !== 'path') {
+			console.error(usage);
+			process.exit(2);
+		}
+		const rt = await ensureRuntime(opts);
+		if (cmd === 'path') {
+			const { env, ...rest } = rt;
+			console.log(JSON.stringify(rest, null, 2));
+		}
+	} catch (err) {
+		console.error(`${TAG} FAILED: ${err && err.stack ? err.stack : err}`);
+		process.exit(1);
+	}
+}
