@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -80,6 +81,27 @@ export function redactSecrets(text: string): string {
 	return text.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 [redacted]');
 }
 
+// One decryption per execution, not per request: with thousands of items the
+// credential lookup is a noticeable share of n8n's work per item.
+const credentialsByContext = new WeakMap<object, Promise<ICredentialsDecrypted>>();
+
+async function credentialsOf(context: KaptureContext): Promise<ICredentialsDecrypted> {
+	let credentials = credentialsByContext.get(context);
+	if (!credentials) {
+		const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
+		credentials = context.getCredentials(CREDENTIAL_TYPE).then((data) => ({
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			data,
+		}));
+		// A failed lookup is not kept, so the next request asks again.
+		credentials.catch(() => credentialsByContext.delete(context));
+		credentialsByContext.set(context, credentials);
+	}
+	return await credentials;
+}
+
 async function sendOnce(
 	this: KaptureContext,
 	endpoint: KaptureEndpoint,
@@ -97,11 +119,13 @@ async function sendOnce(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
+	const credentialsDecrypted = await credentialsOf(this);
 	try {
 		const response = (await this.helpers.httpRequestWithAuthentication.call(
 			this,
 			CREDENTIAL_TYPE,
 			request,
+			{ credentialsDecrypted },
 		)) as IN8nHttpFullResponse;
 		return {
 			sent: true,
