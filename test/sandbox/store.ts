@@ -105,16 +105,8 @@ export interface StoreConfig {
 	clock: SandboxClock;
 }
 
-export interface PaymentInit {
-	erpOrderId: string;
-	paymentMode: string;
-	chequeNumber: string;
-	chequeDate: string;
-	bankName: string;
-	paymentId: string;
-	amountPaid: number;
-	remarks: string;
-}
+/** What a payment request supplies; the store adds ids and the time. */
+export type PaymentInit = Omit<SandboxPayment, 'id' | 'orderId' | 'customerId' | 'at'>;
 
 const FIRST_NAMES = ['Aarav', 'Diya', 'Ishaan', 'Kavya', 'Rohan', 'Ananya', 'Vikram', 'Meera', 'Arjun', 'Nisha', 'Karan', 'Priya'];
 const LAST_NAMES = ['Sharma', 'Iyer', 'Reddy', 'Patel', 'Menon', 'Gupta', 'Nair', 'Rao', 'Singh', 'Das'];
