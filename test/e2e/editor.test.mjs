@@ -1,0 +1,194 @@
+// Our nodes in the n8n editor, in a real browser: headless Chromium (Debian's
+// `chromium`, installed with apt-get when missing) drives a real n8n that has
+// the BUILT package installed as a community package. It finds Kapture Order
+// in the nodes panel and adds it to a canvas, opens each of its five
+// operations, the Kapture API credential dialog and the trigger's panel, and
+// saves a screenshot of each.
+//
+//   npm run build && node --test test/e2e/editor.test.mjs
+//
+// Screenshots go to docs/screenshots/tmp/ (ignored by git); set
+// KAPTURE_SCREENSHOTS_DIR=docs/screenshots (or `npm run screenshots`) to
+// refresh the README's. KAPTURE_E2E_KEEP=1 keeps n8n's user folder.
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { ensureChromium, launchChromium } from './lib-editor/browser.mjs';
+import {
+	ACTIONS,
+	CREDENTIAL_NAME,
+	Editor,
+	OPERATIONS,
+	ORDER_TYPE,
+	TRIGGER_TYPE,
+	escapeRegExp,
+	startEditorN8n,
+	waitUntil,
+} from './lib-editor/editor.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..', '..');
+const shotsDir = path.resolve(repoRoot, process.env.KAPTURE_SCREENSHOTS_DIR || path.join('docs', 'screenshots', 'tmp'));
+
+describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 60_000 }, () => {
+	let env;
+	let browser;
+	let editor;
+
+	before(async () => {
+		const t0 = Date.now();
+		ensureChromium();
+		const chromiumSecs = ((Date.now() - t0) / 1000).toFixed(1);
+		env = await startEditorN8n({ repoRoot });
+		browser = await launchChromium();
+		editor = new Editor({ context: browser.context, baseUrl: env.baseUrl, shotsDir });
+		const page = await editor.newPage();
+		await editor.signIn(page);
+		await page.close();
+		process.stderr.write(
+			`[editor-e2e] ready: chromium ${chromiumSecs} s, runtime ${env.timings.runtime} s, package ${env.timings.installPackage} s, ` +
+				`imports ${env.timings.import} s, n8n start ${env.timings.start} s; screenshots in ${shotsDir}\n`,
+		);
+	});
+
+	after(async () => {
+		if (browser) await browser.close().catch(() => {});
+		if (env) await env.dispose();
+	});
+
+	test('the nodes panel finds Kapture Order, lists its actions and trigger, and adds it to the canvas', async (t) => {
+		const page = await editor.newPage();
+		try {
+			await editor.openWorkflow(page, env.ids.blank);
+			await page.locator('[data-test-id="node-creator-plus-button"]').click();
+			await page.locator('[data-test-id="node-creator-search-bar"]').fill('Kapture');
+			const entry = page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]', { hasText: /^Kapture Order$/ });
+			await entry.first().waitFor();
+			await entry.first().click();
+
+			// The node's page in the panel: its actions, then its trigger.
+			const names = page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]');
+			for (const action of ACTIONS) {
+				await names.filter({ hasText: new RegExp(`^${escapeRegExp(action)}$`) }).first().waitFor();
+			}
+			const triggers = page.locator('[data-test-id="node-creator"]').getByText(/^Triggers \(1\)/);
+			if (await triggers.count()) {
+				await triggers.first().click();
+				await page.waitForTimeout(500);
+			}
+			const listed = (await names.allInnerTexts()).map((s) => s.trim());
+			t.diagnostic(`nodes panel lists: ${listed.join(' | ')}`);
+			assert.ok(listed.some((s) => /new order/i.test(s)), `the trigger is listed under Triggers: ${listed.join(' | ')}`);
+			await editor.shot(page, 'nodes-panel.png');
+
+			// Add it: "Create an order" puts a Kapture Order node on the canvas and opens it.
+			await names.filter({ hasText: /^Create an order$/ }).first().click();
+			await page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"]').waitFor();
+			assert.equal(await editor.operationShown(page), 'Create');
+			await page.keyboard.press('Escape');
+			await waitUntil('a Kapture Order node on the canvas', async () => (await editor.canvasNodes(page, ORDER_TYPE).count()) === 1, 10_000);
+		} finally {
+			await page.close();
+		}
+	});
+
+	test('Kapture Order: each of the five operations opens', async (t) => {
+		const page = await editor.newPage();
+		try {
+			await editor.openWorkflow(page, env.ids.order);
+			assert.equal(await editor.canvasNodes(page, ORDER_TYPE).count(), 1, 'the imported Kapture Order node is on the canvas');
+			await editor.shot(page, 'canvas.png', await editor.nodesClip(page));
+			await editor.openNode(page, ORDER_TYPE);
+			const column = editor.parametersColumn(page);
+
+			const labels = await editor.openOperationSelect(page);
+			t.diagnostic(`Operation options: ${labels.join(', ')}`);
+			assert.deepEqual([...labels].sort(), OPERATIONS.map((o) => o.label).sort(), 'the five operations');
+			await editor.shot(page, 'order-operations.png', column);
+
+			// Add Payment before Get: Get's Order ID is a resource locator, Add
+			// Payment's a string of the same name, and n8n carries the value over
+			// ("[object Object]", see the todo test below).
+			for (const label of ['Create', 'Update', 'Add Payment', 'Get Many', 'Get']) {
+				const op = OPERATIONS.find((o) => o.label === label);
+				await editor.selectOperation(page, op.label);
+				t.diagnostic(`${op.label}: ${(await editor.parameterLabels(page)).join(' | ')}`);
+				await editor.shot(page, op.file, column);
+			}
+		} finally {
+			await page.close();
+		}
+	});
+
+	test('the Kapture API credential dialog opens from the node', async () => {
+		const page = await editor.newPage();
+		try {
+			// Tall enough for every field of the credential.
+			await page.setViewportSize({ width: 1440, height: 1400 });
+			await editor.openWorkflow(page, env.ids.order);
+			await editor.openNode(page, ORDER_TYPE);
+			const select = page.locator('[data-test-id="node-credentials-select"]');
+			assert.match(await select.locator('input').first().inputValue(), new RegExp(escapeRegExp(CREDENTIAL_NAME)));
+			await select.click();
+			await page.locator('[data-test-id="node-credentials-select-item-new"]').click();
+			const dialog = page.locator('[data-test-id="editCredential-modal"]');
+			await dialog.waitFor();
+			await dialog.getByText('Kapture API', { exact: true }).first().waitFor();
+			await dialog.getByText('Subdomain', { exact: true }).first().waitFor();
+			// Show every field: let the dialog and its scrolling body grow.
+			await dialog.evaluate((root) => {
+				root.style.setProperty('height', 'auto', 'important');
+				root.style.setProperty('max-height', 'none', 'important');
+				for (const el of root.querySelectorAll('*')) {
+					if (el.scrollHeight > el.clientHeight + 4 && getComputedStyle(el).overflowY !== 'visible') {
+						el.style.setProperty('max-height', 'none', 'important');
+						el.style.setProperty('height', 'auto', 'important');
+						el.style.setProperty('overflow', 'visible', 'important');
+					}
+				}
+			});
+			await page.waitForTimeout(300);
+			await editor.shot(page, 'credential.png', dialog);
+		} finally {
+			await page.close();
+		}
+	});
+
+	test('Kapture Order Trigger: its panel opens', async (t) => {
+		const page = await editor.newPage();
+		try {
+			await editor.openWorkflow(page, env.ids.trigger);
+			assert.equal(await editor.canvasNodes(page, TRIGGER_TYPE).count(), 1, 'the imported trigger is on the canvas');
+			await editor.openNode(page, TRIGGER_TYPE);
+			const ndv = page.locator('[data-test-id="ndv"]');
+			assert.equal((await ndv.locator('[data-test-id="node-title-container"] [data-test-id="inline-edit-preview"]').first().innerText()).trim(), 'Kapture Order Trigger');
+			await ndv.getByText('Trigger On', { exact: true }).first().waitFor();
+			t.diagnostic(`trigger: ${(await editor.parameterLabels(page)).join(' | ')}`);
+			await editor.shot(page, 'trigger.png', ndv);
+		} finally {
+			await page.close();
+		}
+	});
+
+	test(
+		'switching Get -> Add Payment leaves Order ID readable',
+		{ todo: 'Order ID is a resource locator in Get and a string in Add Payment, under one name: the string field shows "[object Object]"' },
+		async (t) => {
+			const page = await editor.newPage();
+			try {
+				await editor.openWorkflow(page, env.ids.order);
+				await editor.openNode(page, ORDER_TYPE);
+				await editor.selectOperation(page, 'Get');
+				await editor.selectOperation(page, 'Add Payment');
+				const value = await page.locator('[data-test-id="parameter-input-orderId"] input, [data-test-id="parameter-input-orderId"] textarea').first().inputValue();
+				t.diagnostic(`Add Payment's Order ID after Get: ${JSON.stringify(value)}`);
+				assert.equal(value, '');
+			} finally {
+				await page.close();
+			}
+		},
+	);
+});
