@@ -11,7 +11,8 @@ export class KaptureOrder implements INodeType {
 		icon: { light: 'file:kapture.svg', dark: 'file:kapture.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle:
+			'={{ ({ add: "Create", update: "Update", pull: "Get Many", get: "Get", pay: "Add Payment" })[$parameter["operation"]] + " order" }}',
 		description: 'Create, update, read and record payments for orders in Kapture CRM',
 		defaults: { name: 'Kapture Order' },
 		usableAsTool: true,

@@ -17,6 +17,10 @@ function quote(value: unknown): string {
 	return `"${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
 }
 
+function isResourceLocator(value: unknown): value is { value: unknown } {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) && 'value' in value;
+}
+
 export class Validator {
 	constructor(
 		private readonly node: INode,
@@ -31,8 +35,9 @@ export class Validator {
 		});
 	}
 
-	/** Text of a parameter, trimmed; '' when empty. */
+	/** Text of a parameter, trimmed; '' when empty. A resource locator gives its value. */
 	text(value: unknown): string {
+		if (isResourceLocator(value)) value = value.value;
 		if (value === undefined || value === null) return '';
 		if (typeof value === 'object') return '';
 		return String(value).trim();
@@ -51,7 +56,7 @@ export class Validator {
 			if (required) throw this.fail(`${label} is required`);
 			return '';
 		}
-		if (!DIGITS.test(text)) throw this.fail(`${label} must be a number, got ${quote(value)}`);
+		if (!DIGITS.test(text)) throw this.fail(`${label} must be a number, got ${quote(text)}`);
 		return text;
 	}
 

@@ -4,9 +4,15 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { runPerItem } from '../../helpers/itemRunner';
 import { simplifyOrder } from '../../helpers/simplify';
 import { Validator } from '../../helpers/validation';
-import { kaptureRequest } from '../../transport';
+import { kaptureRequest, ordersIn } from '../../transport';
 import { accountId } from '../../helpers/account';
-import { apiParameter, optionsCollection, simplifyParameter, type KaptureApiChoice } from './fields/common';
+import {
+	apiParameter,
+	optionsCollection,
+	orderIdParameter,
+	simplifyParameter,
+	type KaptureApiChoice,
+} from './fields/common';
 
 const properties: INodeProperties[] = [
 	apiParameter(
@@ -14,28 +20,7 @@ const properties: INodeProperties[] = [
 		'Finds the order with the v1 pull API (needs Account ID in the credential)',
 		'Get order API: reads one order by its ID',
 	),
-	{
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'id', value: '' },
-		description: "Kapture's numeric ID of the order to read",
-		modes: [
-			{
-				displayName: 'ID',
-				name: 'id',
-				type: 'string',
-				placeholder: '4075465',
-				validation: [
-					{
-						type: 'regex',
-						properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'An order ID has digits only' },
-					},
-				],
-			},
-		],
-	},
+	orderIdParameter("Kapture's numeric ID of the order to read", '4075465'),
 	simplifyParameter,
 	optionsCollection(),
 ];
@@ -43,15 +28,6 @@ const properties: INodeProperties[] = [
 const displayOptions = { show: { resource: ['order'], operation: ['get'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The value of a resource locator, or the parameter itself when it is plain text. */
-export function locatorValue(raw: unknown): unknown {
-	return isObject(raw) && '__rl' in raw ? raw.value : isObject(raw) && 'value' in raw ? raw.value : raw;
-}
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const api = this.getNodeParameter('api', 0, 'partner') as KaptureApiChoice;
@@ -62,7 +38,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runPerItem(this, {
 		prepare: (itemIndex) => {
 			const v = new Validator(node, itemIndex);
-			const orderId = v.id(locatorValue(this.getNodeParameter('orderId', itemIndex, '')), 'Order ID', true);
+			const orderId = v.id(this.getNodeParameter('orderId', itemIndex, ''), 'Order ID', true);
 			const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 			return { orderId, simplify };
 		},
@@ -75,15 +51,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					{ cmId, orderIds: orderId, limit: '1', offset: '0' },
 					{ itemIndex, scheduler },
 				);
-				const list = (isObject(answer) ? answer.order_details : answer) as IDataObject[] | undefined;
-				order = Array.isArray(list) ? list.find((candidate) => String(candidate.id) === orderId) : undefined;
+				order = ordersIn(answer, 'order_details').find((candidate) => String(candidate.id) === orderId);
 			} else {
 				const answer = await kaptureRequest.call(this, 'partnerGet', [{ order_id: orderId }], {
 					itemIndex,
 					scheduler,
 				});
-				const record = isObject(answer) ? answer.message : undefined;
-				order = isObject(record) ? record : undefined;
+				// Kapture puts the order under "message" in this answer.
+				const record = Array.isArray(answer) ? undefined : answer.message;
+				order = typeof record === 'object' && record !== null && !Array.isArray(record) ? (record as IDataObject) : undefined;
 			}
 			if (!order) {
 				throw new NodeOperationError(node, `Kapture has no order with ID ${orderId} [item ${itemIndex}]`, {

@@ -5,7 +5,7 @@ import { runPerItem } from '../../helpers/itemRunner';
 import { paymentBody, type PaymentParameters } from '../../helpers/orderBody';
 import { Validator } from '../../helpers/validation';
 import { kaptureRequest } from '../../transport';
-import { optionsCollection } from './fields/common';
+import { optionsCollection, orderIdParameter } from './fields/common';
 
 const cheque = { show: { paymentMode: ['cheque'] } };
 
@@ -16,14 +16,11 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		default: '',
-		placeholder: '4238767',
-		description: "Kapture's numeric ID of the paid order. Order ID and Customer ID are required unless Payment ID is given.",
-	},
+	orderIdParameter(
+		"Kapture's numeric ID of the paid order. Order ID and Customer ID are required unless Payment ID is given.",
+		'4238767',
+		{ required: false },
+	),
 	{
 		displayName: 'Customer ID',
 		name: 'customerId',

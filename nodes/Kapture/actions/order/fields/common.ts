@@ -84,6 +84,40 @@ export const pageSizeOption: INodeProperties = {
 };
 
 /**
+ * Order ID, the same kind of parameter in every operation that has one: n8n
+ * keeps a value when the operation changes, so the types must agree.
+ */
+export function orderIdParameter(
+	description: string,
+	placeholder: string,
+	extra: Partial<INodeProperties> = {},
+): INodeProperties {
+	return {
+		displayName: 'Order ID',
+		name: 'orderId',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'id', value: '' },
+		description,
+		modes: [
+			{
+				displayName: 'ID',
+				name: 'id',
+				type: 'string',
+				placeholder,
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'An order ID has digits only' },
+					},
+				],
+			},
+		],
+		...extra,
+	};
+}
+
+/**
  * The fields a user fills first on add and update, whichever API: the order
  * to change (update only), then who the order is for.
  */
@@ -93,16 +127,9 @@ export function upFrontFields(
 	texts: { orderIdPlaceholder: string; customerNameDescription: string; customerNameRequired: boolean },
 ): INodeProperties[] {
 	const displayOptions = { show: { api: [api] } };
-	const orderId: INodeProperties = {
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: texts.orderIdPlaceholder,
-		description: "Kapture's numeric ID of the order to change",
+	const orderId = orderIdParameter("Kapture's numeric ID of the order to change", texts.orderIdPlaceholder, {
 		displayOptions,
-	};
+	});
 	return [
 		...(operation === 'update' ? [orderId] : []),
 		{
