@@ -1,0 +1,265 @@
+// Shared pieces of the end-to-end tests of our nodes inside a real n8n
+// (scripts/n8n): the Kapture sandbox in this process, one prepared n8n user
+// folder per test file (our built package installed as a community package,
+// a Kapture credential imported), workflow builders, a local HTTP recorder
+// and a polling wait.
+//
+// Every test file runs in its own process (node --test), so "once per file"
+// is the unit of sharing. Build first: `npm run build` (installPackage packs
+// dist/ as it is).
+
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ensureRuntime } from '../../../scripts/n8n/runtime.mjs';
+import { createInstance, newId } from '../../../scripts/n8n/instance.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '..', '..', '..');
+export const workflowsDir = path.resolve(here, '..', 'workflows');
+
+export const PACKAGE = 'n8n-nodes-kapture';
+export const ORDER_NODE = `${PACKAGE}.kaptureOrder`;
+export const TRIGGER_NODE = `${PACKAGE}.kaptureOrderTrigger`;
+export const CREDENTIAL_TYPE = 'kaptureApi';
+
+/** The sandbox's account time zone (IST); workflows use it so partner dates read right. */
+export const ACCOUNT_TIME_ZONE = 'Asia/Kolkata';
+
+// Every 5 s, as 12 cron expressions with one fixed second each: n8n 2.x
+// refuses one expression whose seconds field is not a single number.
+export const EVERY_5_SECONDS = Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` }));
+
+export function sleep(ms) {
+	return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `fn` every `intervalMs` until it returns something truthy. */
+export async function waitFor(what, fn, { timeoutMs = 30_000, intervalMs = 200 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await fn();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await sleep(intervalMs);
+	}
+}
+
+let tsNodeRegistered = false;
+
+/**
+ * Starts the Kapture sandbox (test/sandbox, TypeScript) in this process, so
+ * tests read its state directly. ts-node only transpiles (no type check).
+ * @returns {Promise<import('../../sandbox/types').KaptureSandbox>}
+ */
+export async function startSandbox(options = {}) {
+	const require = createRequire(import.meta.url);
+	if (!tsNodeRegistered) {
+		require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+		tsNodeRegistered = true;
+	}
+	const sandbox = require('../../sandbox/index.ts');
+	return await sandbox.startSandbox({ quiet: true, ...options });
+}
+
+/** The data of a kaptureApi credential pointing at a sandbox. */
+export function credentialData(sb, overrides = {}) {
+	const { username, password, authKey, cmId } = sb.credentials;
+	return { subdomain: '', baseUrl: sb.baseUrl, username, password, cmId, authKey, ...overrides };
+}
+
+function assertBuilt() {
+	for (const file of ['dist/nodes/Kapture/KaptureOrder.node.js', 'dist/nodes/Kapture/KaptureOrderTrigger.node.js', 'dist/credentials/KaptureApi.credentials.js']) {
+		if (!fs.existsSync(path.join(repoRoot, file))) throw new Error(`${file} is missing: run \`npm run build\` before the e2e tests`);
+	}
+}
+
+/**
+ * A fresh n8n user folder under .n8n-e2e/ with our package installed as a
+ * community package. `cleanup()` stops a started server and removes the
+ * folder (kept when KAPTURE_E2E_KEEP=1).
+ */
+export async function prepareN8n(label) {
+	assertBuilt();
+	const runtime = await ensureRuntime();
+	const parent = path.join(repoRoot, '.n8n-e2e');
+	fs.mkdirSync(parent, { recursive: true });
+	const userFolder = fs.mkdtempSync(path.join(parent, `${label}-`));
+	const n8n = await createInstance({ runtime, userFolder });
+	const pkg = await n8n.installPackage(repoRoot);
+	assert.equal(pkg.name, PACKAGE);
+	const cleanup = async () => {
+		await n8n.stop();
+		if (!process.env.KAPTURE_E2E_KEEP) fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 5 });
+	};
+	return { n8n, runtime, userFolder, cleanup };
+}
+
+/** Imports kaptureApi credentials (one CLI call). Each: {name, data}. Returns [{id, name}]. */
+export async function importKaptureCredentials(n8n, list) {
+	const withIds = list.map((c) => ({ id: newId(), type: CREDENTIAL_TYPE, ...c }));
+	await n8n.importCredentials(withIds);
+	return withIds.map(({ id, name }) => ({ id, name }));
+}
+
+/**
+ * Imports many workflows with ONE `n8n import:workflow` (a file with an
+ * array), which costs one n8n start instead of one per workflow. Adds id,
+ * versionId and the defaults instance.importWorkflow() adds.
+ * @returns {Promise<string[]>} the ids, in the order given
+ */
+export async function importWorkflows(n8n, workflows) {
+	const list = workflows.map((wf) => ({
+		active: false,
+		connections: {},
+		pinData: {},
+		...wf,
+		settings: { executionOrder: 'v1', timezone: ACCOUNT_TIME_ZONE, ...(wf.settings || {}) },
+		id: wf.id || newId(),
+		versionId: wf.versionId || crypto.randomUUID(),
+		name: wf.name || `e2e ${newId()}`,
+	}));
+	const dir = path.join(n8n.userFolder, 'e2e-tmp');
+	fs.mkdirSync(dir, { recursive: true });
+	const file = path.join(dir, `${Date.now()}-${newId()}-workflows.json`);
+	fs.writeFileSync(file, JSON.stringify(list, null, 2));
+	await n8n.cli(['import:workflow', `--input=${file}`]);
+	return list.map((wf) => wf.id);
+}
+
+const MANUAL_TRIGGER = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+
+/**
+ * Manual Trigger → [items node] → Kapture Order named `nodeName`.
+ * `items`: optional list of JSON objects the Kapture node gets as input
+ * (through Edit Fields + Split Out, nodes that need no task runner).
+ * `onError`: n8n's node setting, e.g. 'continueRegularOutput' (Continue On Fail).
+ */
+export function orderWorkflow(name, parameters, { credential, items, onError, nodeName = 'Kapture' } = {}) {
+	assert.ok(credential && credential.id, `orderWorkflow(${name}) needs a credential`);
+	const kapture = {
+		id: 'kapture',
+		name: nodeName,
+		type: ORDER_NODE,
+		typeVersion: 1,
+		position: [440, 0],
+		parameters: { resource: 'order', ...parameters },
+		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
+		...(onError ? { onError } : {}),
+	};
+	if (!items) {
+		return {
+			name,
+			nodes: [MANUAL_TRIGGER, kapture],
+			connections: { [MANUAL_TRIGGER.name]: { main: [[{ node: nodeName, type: 'main', index: 0 }]] } },
+		};
+	}
+	const itemsNode = {
+		id: 'items',
+		name: 'Items',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [220, 0],
+		parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items }), options: {} },
+	};
+	const split = {
+		id: 'split',
+		name: 'Split',
+		type: 'n8n-nodes-base.splitOut',
+		typeVersion: 1,
+		position: [330, 0],
+		parameters: { fieldToSplitOut: 'items', options: {} },
+	};
+	return {
+		name,
+		nodes: [MANUAL_TRIGGER, itemsNode, split, kapture],
+		connections: {
+			[MANUAL_TRIGGER.name]: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+			Items: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
+			Split: { main: [[{ node: nodeName, type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+/**
+ * A workflow from test/e2e/workflows/<file>, with every string value that is
+ * exactly `<<key>>` replaced by `values[key]` (any JSON value), and `<<key>>`
+ * inside longer strings replaced by its text.
+ */
+export function workflowFixture(file, values) {
+	const raw = JSON.parse(fs.readFileSync(path.join(workflowsDir, file), 'utf8'));
+	const fill = (v) => {
+		if (typeof v === 'string') {
+			const whole = /^<<(\w+)>>$/.exec(v);
+			if (whole) {
+				assert.ok(whole[1] in values, `${file}: no value for <<${whole[1]}>>`);
+				return values[whole[1]];
+			}
+			return v.replace(/<<(\w+)>>/g, (_, key) => {
+				assert.ok(key in values, `${file}: no value for <<${key}>>`);
+				return String(values[key]);
+			});
+		}
+		if (Array.isArray(v)) return v.map(fill);
+		if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+		return v;
+	};
+	return fill(raw);
+}
+
+/** A resource locator value ("By ID"), as the editor stores it. */
+export function byId(value) {
+	return { __rl: true, mode: 'id', value: String(value) };
+}
+
+/** The error n8n recorded on a node's run (run data), if any. */
+export function nodeError(run, nodeName) {
+	const runs = run && run.data && run.data.resultData && run.data.resultData.runData && run.data.resultData.runData[nodeName];
+	return runs && runs[0] && runs[0].error;
+}
+
+/** A local HTTP endpoint that records the JSON bodies POSTed to it. */
+export async function recorder() {
+	const hits = [];
+	const server = http.createServer((req, res) => {
+		let body = '';
+		req.on('data', (d) => (body += d));
+		req.on('end', () => {
+			let json;
+			try {
+				json = JSON.parse(body);
+			} catch {
+				json = undefined;
+			}
+			hits.push({ method: req.method, path: req.url, body, json, at: Date.now() });
+			res.setHeader('content-type', 'application/json');
+			res.end('{"ok":true}');
+		});
+	});
+	await new Promise((r) => server.listen(0, '127.0.0.1', r));
+	const close = () =>
+		new Promise((r) => {
+			server.close(r);
+			server.closeAllConnections();
+		});
+	return { url: `http://127.0.0.1:${server.address().port}`, hits, close };
+}
+
+/** Wall time of a test file, printed at the end so CI logs show where time goes. */
+export function stopwatch(label) {
+	const started = Date.now();
+	const marks = [];
+	return {
+		mark(what) {
+			marks.push(`${what} ${((Date.now() - started) / 1000).toFixed(1)}s`);
+		},
+		report() {
+			process.stderr.write(`[e2e ${label}] ${marks.join(', ')}; total ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+		},
+	};
+}
