@@ -324,7 +324,10 @@ export async function createInstance({ runtime, userFolder, port, env: extraEnv 
 				/* no JSON: the error below says why */
 			}
 			const error = run && run.data && run.data.resultData && run.data.resultData.error;
-			if ((r.code !== 0 || !run || error) && !allowError) {
+			// n8n 1.123 sometimes dies with SIGSEGV while shutting down, after it
+			// printed complete run data: that run did finish.
+			const crashedAfterFinishing = r.code === null && r.signal && run && !error && run.finished !== false;
+			if ((r.code !== 0 || !run || error) && !crashedAfterFinishing && !allowError) {
 				const why = error ? `${error.message}${error.description ? ` (${error.description})` : ''}` : `exit ${r.code ?? r.signal}`;
 				const e = new Error(`${TAG} execute ${workflowId} failed: ${why}\n${r.stderr}\n${r.stdout}`.slice(0, 8000));
 				e.run = run;
