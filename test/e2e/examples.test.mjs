@@ -1,0 +1,264 @@
+// The workflows in examples/ inside a real n8n (scripts/n8n), against the
+// Kapture sandbox running in this process: one user folder, our built package
+// installed once, one credential, the three examples imported the way
+// `npm run dev` imports them (test/e2e/lib-dev/examples.mjs), then
+//   - sheet-to-kapture: `n8n execute` creates one order per good row with the
+//     mapped columns, and the refused row comes out of the failure branch;
+//   - nightly-pull-to-file: `n8n execute` writes a CSV with exactly the orders
+//     created yesterday (account time zone), not those of today or earlier days;
+//   - new-order-notify: activated in `n8n start` (Poll Times patched to every
+//     5 s), one order inserted into the sandbox gives one execution and one
+//     "New order #id for <customer>" message at the webhook stand-in.
+// Build first (`npm run build`); `npm run test:e2e` does.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { ensureRuntime } from '../../scripts/n8n/runtime.mjs';
+import { createInstance } from '../../scripts/n8n/instance.mjs';
+import {
+	EXAMPLES,
+	EXAMPLE_CREDENTIAL,
+	importWorkflows,
+	loadExample,
+	parseCsv,
+	pollEverySeconds,
+	prepareExample,
+	repoRoot,
+	sandboxCredentialData,
+} from './lib-dev/examples.mjs';
+
+const DAY = 86_400_000;
+const IST_OFFSET_MS = 330 * 60_000; // the sandbox's default account time zone
+
+function sleep(ms) {
+	return new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitFor(what, fn, timeoutMs = 30_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const v = await fn();
+		if (v) return v;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await sleep(250);
+	}
+}
+
+async function startSandbox(options) {
+	const require = createRequire(import.meta.url);
+	require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+	const sandbox = require('../sandbox/index.ts');
+	return sandbox.startSandbox({ quiet: true, ...options });
+}
+
+async function sandboxOrders(sb) {
+	const res = await fetch(`${sb.baseUrl}/__sandbox/orders?limit=100000`);
+	return (await res.json()).orders;
+}
+
+/** A stand-in for the Slack webhook: records the JSON bodies posted to it. */
+async function webhookRecorder() {
+	const hits = [];
+	const server = http.createServer((req, res) => {
+		let body = '';
+		req.on('data', (d) => (body += d));
+		req.on('end', () => {
+			let json;
+			try {
+				json = JSON.parse(body);
+			} catch {
+				json = undefined;
+			}
+			hits.push({ path: req.url, json, at: Date.now() });
+			res.setHeader('content-type', 'application/json');
+			res.end('{"ok":true}');
+		});
+	});
+	await new Promise((r) => server.listen(0, '127.0.0.1', r));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		hits,
+		close: () =>
+			new Promise((r) => {
+				server.close(r);
+				server.closeAllConnections();
+			}),
+	};
+}
+
+/** [start, end) of yesterday in the account time zone, as epoch ms, and its YYYY-MM-DD. */
+function yesterdayInAccountZone(now = Date.now()) {
+	const local = new Date(now + IST_OFFSET_MS);
+	const todayStart = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - IST_OFFSET_MS;
+	const start = todayStart - DAY;
+	const day = new Date(start + IST_OFFSET_MS).toISOString().slice(0, 10);
+	return { start, end: todayStart, day };
+}
+
+function outputOf(run, node, output = 0) {
+	const runs = run.data.resultData.runData[node];
+	return runs ? runs[0].data.main[output] || [] : undefined;
+}
+
+describe('examples/ in a real n8n against the sandbox', { timeout: 20 * 60_000 }, () => {
+	let sb;
+	let n8n;
+	let hook;
+	let userFolder;
+	let filesDir;
+	const ids = {};
+	const times = [];
+	const t0 = Date.now();
+	const mark = (what) => times.push(`${what} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
+	before(async () => {
+		for (const f of ['dist/nodes/Kapture/KaptureOrder.node.js', 'dist/nodes/Kapture/KaptureOrderTrigger.node.js']) {
+			assert.ok(fs.existsSync(path.join(repoRoot, f)), `${f} missing: run npm run build first`);
+		}
+		const runtime = await ensureRuntime();
+		sb = await startSandbox({ seed: 0 });
+		hook = await webhookRecorder();
+		fs.mkdirSync(path.join(repoRoot, '.n8n-e2e'), { recursive: true });
+		userFolder = fs.mkdtempSync(path.join(repoRoot, '.n8n-e2e', 'examples-'));
+		filesDir = path.join(userFolder, 'files');
+		fs.mkdirSync(filesDir, { recursive: true });
+		n8n = await createInstance({ runtime, userFolder, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
+		await n8n.installPackage(repoRoot);
+		mark('package installed');
+
+		const credential = { id: 'kaptureSandboxE2', name: EXAMPLE_CREDENTIAL.name };
+		await n8n.importCredentials([{ ...credential, type: EXAMPLE_CREDENTIAL.type, data: sandboxCredentialData({ ...sb.credentials, baseUrl: sb.baseUrl }) }]);
+		const prepared = EXAMPLES.map((ex) => {
+			ids[ex.file] = ex.id;
+			return prepareExample(loadExample(ex.file), {
+				id: ex.id,
+				credential,
+				notifyUrl: `${hook.url}/notify`,
+				filesDir,
+				pollTimes: pollEverySeconds(5),
+			});
+		});
+		await importWorkflows(n8n, prepared);
+		mark('imported');
+	});
+
+	after(async () => {
+		if (n8n) await n8n.stop();
+		if (hook) await hook.close();
+		if (sb) await sb.close();
+		if (userFolder && !process.env.KAPTURE_E2E_KEEP) fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 5 });
+		process.stderr.write(`[e2e examples] ${times.join(', ')}; total ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+	});
+
+	test('example files use real node types and our credential placeholder', () => {
+		for (const ex of EXAMPLES) {
+			const wf = loadExample(ex.file);
+			assert.equal(wf.settings.executionOrder, 'v1', ex.file);
+			for (const node of wf.nodes) {
+				assert.match(node.type, /^n8n-nodes-(base|kapture)\./, `${ex.file}: ${node.name}`);
+				if (node.type.startsWith('n8n-nodes-kapture.')) {
+					assert.deepEqual(node.credentials, { kaptureApi: { id: 'kaptureSandbox', name: 'Kapture Sandbox' } }, `${ex.file}: ${node.name}`);
+				}
+			}
+			// Every connection names an existing node.
+			const names = new Set(wf.nodes.map((n) => n.name));
+			for (const [from, { main }] of Object.entries(wf.connections)) {
+				assert.ok(names.has(from), `${ex.file}: connection from unknown ${from}`);
+				for (const branch of main) for (const c of branch) assert.ok(names.has(c.node), `${ex.file}: connection to unknown ${c.node}`);
+			}
+		}
+		// The shipped trigger polls once a minute; only the tests poll faster.
+		const trigger = loadExample('new-order-notify.json').nodes.find((n) => n.type === 'n8n-nodes-kapture.kaptureOrderTrigger');
+		assert.deepEqual(trigger.parameters.pollTimes, { item: [{ mode: 'everyMinute' }] });
+	});
+
+	test('sheet-to-kapture creates one order per good row, with the columns mapped', async () => {
+		const before = (await sandboxOrders(sb)).length;
+		const run = await n8n.execute(ids['sheet-to-kapture.json']);
+		mark('sheet executed');
+
+		const orders = (await sandboxOrders(sb)).slice(before);
+		const byRef = Object.fromEntries(orders.map((o) => [o.erpOrderId, o]));
+		assert.deepEqual(Object.keys(byRef).sort(), ['SHOP-1001', 'SHOP-1002', 'SHOP-1003']);
+		assert.equal(orders.length, 3);
+		assert.equal(byRef['SHOP-1001'].customerName, 'Asha Verma');
+		assert.equal(byRef['SHOP-1001'].phone, '9876500011');
+		assert.equal(byRef['SHOP-1001'].email, 'asha.verma@example.com');
+		assert.equal(byRef['SHOP-1001'].remarks, 'Deliver before noon');
+		assert.equal(byRef['SHOP-1002'].customerName, 'Rahul Nair');
+		assert.equal(byRef['SHOP-1002'].remarks, 'Gift wrap');
+		assert.equal(byRef['SHOP-1003'].email, 'meera.iyer@example.com');
+
+		// Continue On Fail: the refused row is an item with the error, routed to the failure branch.
+		const created = outputOf(run, 'Orders Created');
+		const refused = outputOf(run, 'Rows Kapture Refused');
+		assert.deepEqual(created.map((i) => i.json.orderRef).sort(), ['SHOP-1001', 'SHOP-1002', 'SHOP-1003']);
+		for (const item of created) assert.equal(item.json.kaptureOrderId, String(byRef[item.json.orderRef].id));
+		assert.equal(refused.length, 1);
+		assert.equal(refused[0].json.orderRef, 'SHOP-1004');
+		assert.match(refused[0].json.error, /phone|email/i);
+	});
+
+	test("nightly-pull-to-file writes a CSV with exactly yesterday's orders", async () => {
+		const { start, day } = yesterdayInAccountZone();
+		// 7 orders yesterday (account time zone), 4 three days ago; the sheet's orders are today.
+		sb.seedOrders(7, (i) => ({ createDate: start + 60_000 + i * 2 * 3_600_000 }));
+		sb.seedOrders(4, (i) => ({ createDate: start - 2 * DAY + i * 3_600_000 }));
+		const all = await sandboxOrders(sb);
+		const expected = all.filter((o) => o.createDate >= start && o.createDate < start + DAY).map((o) => String(o.id));
+		assert.equal(expected.length, 7);
+
+		const run = await n8n.execute(ids['nightly-pull-to-file.json']);
+		mark('nightly executed');
+		assert.equal(outputOf(run, "Yesterday's Orders").length, 7);
+
+		const file = path.join(filesDir, `kapture-orders-${day}.csv`);
+		assert.ok(fs.existsSync(file), `${file} written (have: ${fs.readdirSync(filesDir).join(', ')})`);
+		const rows = parseCsv(fs.readFileSync(file, 'utf8'));
+		assert.deepEqual(rows.map((r) => r.id).sort(), expected.sort());
+		const byId = Object.fromEntries(all.map((o) => [String(o.id), o]));
+		for (const row of rows) {
+			assert.equal(row.customerName, byId[row.id].customerName);
+			assert.equal(row.createdAt, new Date(byId[row.id].createDate).toISOString());
+		}
+		// The pull asked Kapture for exactly that day.
+		const pull = sb.requests().filter((r) => r.api === 'v1Pull').at(-1);
+		assert.equal(pull.body.createStartDate, day);
+		assert.equal(pull.body.createEndDate, day);
+	});
+
+	test('new-order-notify, activated, sends one message per new order', async () => {
+		const id = ids['new-order-notify.json'];
+		await n8n.start();
+		await n8n.ownerSetup();
+		mark('n8n started');
+		const pullsBefore = sb.requests().filter((r) => r.api === 'v1Pull').length;
+		await n8n.activate(id);
+		// The first poll only notes where "new" starts; wait for it and one more.
+		await waitFor('two polls after activation', () => sb.requests().filter((r) => r.api === 'v1Pull').length >= pullsBefore + 2, 30_000);
+		assert.equal(hook.hits.length, 0, 'existing orders do not fire');
+
+		const res = await fetch(`${sb.baseUrl}/__sandbox/orders`, { method: 'POST', body: JSON.stringify({ count: 1 }) });
+		const { orders } = await res.json();
+		const order = orders[0];
+		await waitFor('the notification', () => hook.hits.length >= 1, 30_000);
+		mark('notified');
+		assert.equal(hook.hits[0].path, '/notify');
+		assert.deepEqual(hook.hits[0].json, { text: `New order #${order.id} for ${order.customerName}` });
+
+		// A few more polls: still one message, one execution.
+		const pullsNow = sb.requests().filter((r) => r.api === 'v1Pull').length;
+		await waitFor('two more polls', () => sb.requests().filter((r) => r.api === 'v1Pull').length >= pullsNow + 2, 30_000);
+		assert.equal(hook.hits.length, 1);
+		const executions = await n8n.executions(id);
+		assert.equal(executions.length, 1, `executions: ${JSON.stringify(executions.map((e) => [e.id, e.status]))}`);
+		assert.equal(executions[0].status, 'success');
+		assert.equal(executions[0].mode, 'trigger');
+		await n8n.stop();
+	});
+});
