@@ -4,6 +4,7 @@
 
 import { httpNodeAdd, ourNodeAdd, type N8nContenders, type NodeRunOutcome } from '../contenders/n8n';
 import { rawAdd } from '../contenders/raw';
+import type { RealContenderId, RealN8nBench, RealN8nRunOutcome } from '../contenders/realN8n';
 import { median, msSince, now, progress, round } from '../lib/measure';
 import { makeOrders } from '../lib/orders';
 import type { RemoteSandbox } from '../sandbox/remote';
@@ -14,7 +15,11 @@ export interface AddContender {
 	label: string;
 	/** Requests in flight this contender is allowed (undefined = no cap of its own). */
 	cap?: number;
-	run(prefix: string): Promise<NodeRunOutcome>;
+	/** Where it runs: 'real n8n <version>', 'harness' (in-process n8n-core) or 'no n8n'. */
+	engine: string;
+	/** A fixed ERP order id prefix (the real-n8n workflows carry their input). */
+	prefix?: string;
+	run(prefix: string): Promise<NodeRunOutcome | RealN8nRunOutcome>;
 }
 
 export interface AddRow {
@@ -24,9 +29,15 @@ export interface AddRow {
 	rate429: number;
 	items: number;
 	cap: number | null;
+	engine: string;
+	/** What wallMs is: the contender's own wall time, or the node's executionTime in n8n's run data. */
+	measuredAs: 'wall' | 'node executionTime';
 	runs: number;
-	/** Median over the rounds. */
+	/** Median over the rounds (see measuredAs). */
 	wallMs: number;
+	/** Real n8n: median wall time of the whole run (webhook call or `n8n execute`), input steps included. */
+	runWallMs?: number;
+	allRunWallMs?: number[];
 	itemsPerSecond: number;
 	/** Highest in-flight count the sandbox saw, over all rounds. */
 	peakInFlight: number;
@@ -40,36 +51,52 @@ export interface AddRow {
 	allWallMs: number[];
 }
 
+function realContender(real: RealN8nBench, id: RealContenderId, label: string, cap?: number): AddContender {
+	return { id, label, cap, engine: `real n8n ${real.version}`, prefix: real.prefix(id), run: () => real.run(id) };
+}
+
 export function addContenders(
 	sandbox: RemoteSandbox,
 	c: N8nContenders,
 	items: number,
-	options: { with429Variants: boolean },
+	options: { with429Variants: boolean; real?: RealN8nBench },
 ): AddContender[] {
 	const list: AddContender[] = [];
 	const target = { ...sandbox.credentials, baseUrl: sandbox.baseUrl };
 	const ours = c.ours;
-	if (ours) {
+	const real = options.real;
+	if (real && ours) {
+		for (const [kind, parallel] of [['default', ours.parallel.default], ['max', ours.parallel.max]] as const) {
+			list.push(realContender(real, `ours-${kind}`, `Kapture Order node, ${parallel} parallel (${kind})`, parallel));
+		}
+		list.push(realContender(real, 'http-node', 'HTTP Request node, defaults, On Error: Continue'));
+		if (options.with429Variants) list.push(realContender(real, 'http-node-retry', 'HTTP Request node, Retry On Fail (3 tries, 1 s)'));
+	} else if (ours) {
 		for (const [kind, parallel] of [['default', ours.parallel.default], ['max', ours.parallel.max]] as const) {
 			list.push({
 				id: `ours-${kind}`,
 				label: `Kapture Order node, ${parallel} parallel (${kind})`,
 				cap: parallel,
+				engine: 'harness',
 				run: (prefix) => ourNodeAdd(c, makeOrders(items, prefix), parallel, addParameters()),
 			});
 		}
 	}
-	list.push({
-		id: 'http-node',
-		label: 'HTTP Request node, defaults, On Error: Continue',
-		run: (prefix) => httpNodeAdd(c, sandbox.baseUrl, makeOrders(items, prefix), { continueOnFail: true }),
-	});
-	if (options.with429Variants) {
+	if (!real) {
 		list.push({
-			id: 'http-node-retry',
-			label: 'HTTP Request node, Retry On Fail (3 tries, 1 s)',
-			run: (prefix) => httpNodeAdd(c, sandbox.baseUrl, makeOrders(items, prefix), { continueOnFail: false, retryOnFail: true }),
+			id: 'http-node',
+			label: 'HTTP Request node, defaults, On Error: Continue',
+			engine: 'harness',
+			run: (prefix) => httpNodeAdd(c, sandbox.baseUrl, makeOrders(items, prefix), { continueOnFail: true }),
 		});
+		if (options.with429Variants) {
+			list.push({
+				id: 'http-node-retry',
+				label: 'HTTP Request node, Retry On Fail (3 tries, 1 s)',
+				engine: 'harness',
+				run: (prefix) => httpNodeAdd(c, sandbox.baseUrl, makeOrders(items, prefix), { continueOnFail: false, retryOnFail: true }),
+			});
+		}
 	}
 	const parallels = ours ? [ours.parallel.default, ours.parallel.max] : [5, 20];
 	for (const parallel of parallels) {
@@ -77,6 +104,7 @@ export function addContenders(
 			id: `raw-${parallel}`,
 			label: `raw fetch, ${parallel} parallel, no retry`,
 			cap: parallel,
+			engine: 'no n8n',
 			run: async (prefix) => {
 				const r = await rawAdd(target, makeOrders(items, prefix), parallel, false);
 				return { failed: r.failed, succeeded: r.ok };
@@ -87,6 +115,7 @@ export function addContenders(
 				id: `raw-${parallel}-retry`,
 				label: `raw fetch, ${parallel} parallel, retries 429`,
 				cap: parallel,
+				engine: 'no n8n',
 				run: async (prefix) => {
 					const r = await rawAdd(target, makeOrders(items, prefix), parallel, true);
 					return { failed: r.failed, succeeded: r.ok };
@@ -116,17 +145,21 @@ export async function runAddScenario(
 				);
 			}
 			await sandbox.resetPeak();
-			const prefix = `${contender.id}-${settings.label}-r${round_}-`;
+			const prefix = contender.prefix ?? `${contender.id}-${settings.label}-r${round_}-`;
 			const start = now();
-			const outcome = await contender.run(prefix);
-			const wallMs = msSince(start);
+			const outcome: NodeRunOutcome & Partial<RealN8nRunOutcome> = await contender.run(prefix);
+			const ownWallMs = msSince(start);
+			// Real n8n: the node's own executionTime; the run's wall time is kept apart.
+			const wallMs = outcome.timeMs !== undefined && Number.isFinite(outcome.timeMs) ? outcome.timeMs : ownWallMs;
 			const [flight, summary, stats] = await Promise.all([
 				sandbox.inFlight(),
 				sandbox.requestSummary('v1AddUpdate'),
 				sandbox.orderStats(prefix, settings.items),
 			]);
 			progress(
-				`${settings.label} round ${round_ + 1}/${settings.rounds}: ${contender.label}: ${(wallMs / 1000).toFixed(2)} s, ` +
+				`${settings.label} round ${round_ + 1}/${settings.rounds}: ${contender.label} [${contender.engine}]: ${(wallMs / 1000).toFixed(2)} s` +
+					(outcome.timeMs !== undefined ? ` (node executionTime; run ${(ownWallMs / 1000).toFixed(2)} s)` : '') +
+					', ' +
 					`peak ${flight.peak} in flight, ${summary.total} requests, ${outcome.failed} failed, ` +
 					`${stats.created} created, ${stats.duplicates} duplicates${outcome.runError ? `, run error: ${outcome.runError.slice(0, 120)}` : ''}`,
 			);
@@ -137,6 +170,8 @@ export async function runAddScenario(
 				rate429: settings.rate429,
 				items: settings.items,
 				cap: contender.cap ?? null,
+				engine: contender.engine,
+				measuredAs: outcome.timeMs !== undefined ? 'node executionTime' : 'wall',
 				runs: 0,
 				wallMs: 0,
 				itemsPerSecond: 0,
@@ -151,6 +186,7 @@ export async function runAddScenario(
 			};
 			row.runs++;
 			row.allWallMs.push(round(wallMs, 1));
+			if (outcome.timeMs !== undefined) row.allRunWallMs = [...(row.allRunWallMs ?? []), round(ownWallMs, 1)];
 			row.peakInFlight = Math.max(row.peakInFlight, flight.peak);
 			// Counts are the worst round's: one failed item in any round is a failure.
 			row.requests = Math.max(row.requests, summary.total);
@@ -166,6 +202,7 @@ export async function runAddScenario(
 	await sandbox.faultsClear();
 	for (const row of rows.values()) {
 		row.wallMs = round(median(row.allWallMs), 1);
+		if (row.allRunWallMs?.length) row.runWallMs = round(median(row.allRunWallMs), 1);
 		row.itemsPerSecond = round((row.items / row.wallMs) * 1000, 1);
 	}
 	return contenders.map((contender) => rows.get(contender.id) as AddRow);

@@ -1,0 +1,402 @@
+// Contenders that run inside a REAL n8n 2.40.7 (scripts/n8n): our Kapture Order
+// node, installed as a community package, and n8n's own HTTP Request node,
+// each in a workflow  Start (Manual Trigger) → Items (Edit Fields, raw JSON) →
+// Split (Split Out) → contender, run with `n8n execute` (a fresh n8n process
+// per run: credentials read and decrypted from n8n's database, expressions in
+// n8n 2.x's default isolated-vm engine, n8n's own logging and run data).
+//
+// The figure compared is the contender node's `executionTime` from the run
+// data: it leaves out n8n's start-up and the identical input steps. The wall
+// time of the whole `n8n execute` is kept alongside.
+//
+// The package is built into a temporary folder (TypeScript transpiled without
+// a type check, the icons and codex files copied, as `npm run build` does), so
+// a fresh clone needs no build and the repo's dist/ is left alone.
+
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { V1_ADD_PATH, ADD_BODY_EXPRESSION, makeOrders } from '../lib/orders';
+import { addParameters } from '../scenarios/params';
+import type { RemoteSandbox } from '../sandbox/remote';
+import type { NodeRunOutcome } from './n8n';
+
+const REPO = join(__dirname, '..', '..');
+const PACKAGE = 'n8n-nodes-kapture';
+export const REAL_ORDER_TYPE = `${PACKAGE}.kaptureOrder`;
+
+// The scripts are plain ESM; this project compiles to CommonJS, where a
+// literal import() would become require().
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+interface Runtime {
+	nodeBin: string;
+	n8nBin: string;
+	version: string;
+	dir: string;
+	env: NodeJS.ProcessEnv;
+}
+
+interface Instance {
+	userFolder: string;
+	cli(args: string[], options?: { allowFail?: boolean; timeoutMs?: number; logLevel?: string }): Promise<{ code: number | null; stdout: string; stderr: string }>;
+	installPackage(dir: string): Promise<{ name: string; version: string }>;
+	importCredentials(list: IDataObject[]): Promise<string[]>;
+	execute(id: string, options?: { allowError?: boolean }): Promise<RunData | null>;
+	start(): Promise<{ pid: number }>;
+	ownerSetup(): Promise<unknown>;
+	activate(id: string): Promise<unknown>;
+	rest(method: string, path: string, body?: unknown): Promise<{ data: unknown }>;
+	baseUrl: string;
+	dispose(): Promise<void>;
+}
+
+interface RuntimeModule {
+	ensureRuntime(options?: { version?: string }): Promise<Runtime>;
+	cacheRoot(): string;
+	DEFAULT_N8N_VERSION: string;
+}
+
+interface InstanceModule {
+	createInstance(options: { runtime: Runtime; userFolder?: string; env?: Record<string, string> }): Promise<Instance>;
+	newId(): string;
+}
+
+interface NodeRun {
+	startTime: number;
+	executionTime: number;
+	executionStatus?: string;
+	error?: { message?: string };
+	data?: { main?: Array<Array<{ json: IDataObject; error?: unknown }> | null> };
+}
+
+interface RunData {
+	data: { resultData: { runData: Record<string, NodeRun[]>; error?: { message?: string } } };
+	startedAt?: string;
+	stoppedAt?: string;
+}
+
+export interface RealN8nRunOutcome extends NodeRunOutcome {
+	/** The contender node's executionTime (ms) from n8n's run data. */
+	timeMs: number;
+	/** The whole `n8n execute` process, start-up included (ms). */
+	cliWallMs: number;
+	/** executionTime of the input steps (Items + Split), the same for every contender. */
+	inputStepsMs: number;
+}
+
+export type Availability =
+	| { available: true; runtime: Runtime; how: 'cached' | 'installed' }
+	| { available: false; reason: string };
+
+/**
+ * The real n8n, if it is in the cache (or BENCH_REAL_N8N=install asks to install
+ * it, ~6 min cold). BENCH_REAL_N8N=0 turns it off.
+ */
+export async function locateRuntime(log: (line: string) => void): Promise<Availability> {
+	const mode = process.env.BENCH_REAL_N8N ?? 'auto';
+	if (mode === '0' || mode === 'off') return { available: false, reason: 'turned off with BENCH_REAL_N8N=0' };
+	const runtimeModule = (await importEsm(pathToFileURL(join(REPO, 'scripts', 'n8n', 'runtime.mjs')).href)) as RuntimeModule;
+	const version = runtimeModule.DEFAULT_N8N_VERSION;
+	const marker = join(runtimeModule.cacheRoot(), `n8n-${version}`, '.kapture-runtime-ok');
+	const cached = existsSync(marker);
+	if (!cached && mode !== 'install') {
+		return {
+			available: false,
+			reason: `n8n ${version} is not in the cache (${dirname(marker)}); installing it takes ~6 min, more than the bench's budget. Run \`npm run n8n:install\` once (or BENCH_REAL_N8N=install)`,
+		};
+	}
+	if (!cached) log(`installing n8n ${version} (BENCH_REAL_N8N=install; ~6 min)`);
+	try {
+		const runtime = await runtimeModule.ensureRuntime();
+		return { available: true, runtime, how: cached ? 'cached' : 'installed' };
+	} catch (error) {
+		return { available: false, reason: `n8n ${version} could not be prepared: ${(error as Error).message.slice(0, 300)}` };
+	}
+}
+
+/** Transpiles nodes/ and credentials/ into <dir>/dist and copies what npm pack needs. */
+function buildPackageInto(dir: string): void {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const ts = require('typescript') as typeof import('typescript');
+	const tsconfig = JSON.parse(readFileSync(join(REPO, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
+	const { options } = ts.convertCompilerOptionsFromJson(
+		{ ...tsconfig.compilerOptions, declaration: false, sourceMap: false },
+		REPO,
+	);
+	const walk = (folder: string): string[] =>
+		readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+			const path = join(folder, entry.name);
+			return entry.isDirectory() ? walk(path) : [path];
+		});
+	for (const top of ['nodes', 'credentials']) {
+		for (const file of walk(join(REPO, top))) {
+			const target = join(dir, 'dist', relative(REPO, file));
+			mkdirSync(dirname(target), { recursive: true });
+			if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
+				const out = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName: file });
+				writeFileSync(target.replace(/\.ts$/, '.js'), out.outputText);
+			} else if (/\.(png|svg)$/.test(file) || file.endsWith('.node.json')) {
+				copyFileSync(file, target);
+			}
+		}
+	}
+	for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+		if (existsSync(join(REPO, file))) copyFileSync(join(REPO, file), join(dir, file));
+	}
+}
+
+export interface RealN8nBench {
+	version: string;
+	nodesBaseVersion: string;
+	httpVersion: number;
+	/** Runs one contender workflow; the sandbox must be prepared by the caller. */
+	run(id: RealContenderId): Promise<RealN8nRunOutcome>;
+	prefix(id: RealContenderId): string;
+	close(): Promise<void>;
+}
+
+/**
+ * 'server' (default): one `n8n start`, each workflow started by its webhook
+ * (production mode, a warm process, as users run n8n); the run data is read
+ * back from n8n's REST API. 'cli': `n8n execute` per run (a cold n8n process
+ * each time; ~20 s of start-up per run on a loaded 2-core machine).
+ */
+export type RealN8nMode = 'server' | 'cli';
+
+export type RealContenderId = 'ours-default' | 'ours-max' | 'http-node' | 'http-node-retry' | 'ours-max-static';
+
+const START = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+
+export const CONTENDER_NODE = 'Contender';
+
+export async function startRealN8n(
+	runtime: Runtime,
+	sandbox: RemoteSandbox,
+	settings: { items: number; parallel: { default: number; max: number }; httpVersion: number; mode: RealN8nMode },
+	log: (line: string) => void,
+): Promise<RealN8nBench> {
+	const server = settings.mode === 'server';
+	const instanceModule = (await importEsm(pathToFileURL(join(REPO, 'scripts', 'n8n', 'instance.mjs')).href)) as InstanceModule;
+	const userFolder = mkdtempSync(join(tmpdir(), 'kapture-bench-n8n-'));
+	const pkgDir = mkdtempSync(join(tmpdir(), 'kapture-bench-pkg-'));
+	const instance = await instanceModule.createInstance({
+		runtime,
+		userFolder,
+		// The run data is printed through the logger at level info (execute() sets it).
+		env: server
+			? { N8N_LOG_LEVEL: 'warn', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all', EXECUTIONS_DATA_SAVE_ON_ERROR: 'all' }
+			: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'false' },
+	});
+	const close = async () => {
+		await instance.dispose().catch(() => undefined);
+		rmSync(userFolder, { recursive: true, force: true });
+		rmSync(pkgDir, { recursive: true, force: true });
+	};
+	try {
+		buildPackageInto(pkgDir);
+		const pkg = await instance.installPackage(pkgDir);
+		log(`real n8n ${runtime.version}: installed ${pkg.name}@${pkg.version} (transpiled from the working tree) in ${userFolder}`);
+
+		const kaptureCredential = { id: instanceModule.newId(), name: 'Kapture sandbox', type: 'kaptureApi' };
+		const basicCredential = { id: instanceModule.newId(), name: 'Kapture Basic Auth', type: 'httpBasicAuth' };
+		const c = sandbox.credentials;
+		await instance.importCredentials([
+			{ ...kaptureCredential, data: { subdomain: '', baseUrl: sandbox.baseUrl, username: c.username, password: c.password, cmId: c.cmId, authKey: c.authKey } },
+			{ ...basicCredential, data: { user: c.username, password: c.password } },
+		]);
+
+		const contenderNodes: Record<RealContenderId, IDataObject> = {
+			'ours-default': ourNode(settings.parallel.default, kaptureCredential),
+			'ours-max': ourNode(settings.parallel.max, kaptureCredential),
+			'http-node': httpNode(sandbox.baseUrl, settings.httpVersion, basicCredential, { onError: 'continueRegularOutput' }),
+			'http-node-retry': httpNode(sandbox.baseUrl, settings.httpVersion, basicCredential, { retryOnFail: true }),
+			// Diagnostic only (BENCH_PROFILE=1): the same node with fixed values instead of expressions.
+			'ours-max-static': ourNode(settings.parallel.max, kaptureCredential, true),
+		};
+		if (!process.env.BENCH_PROFILE) delete (contenderNodes as Partial<typeof contenderNodes>)['ours-max-static'];
+		const ids = {} as Record<RealContenderId, string>;
+		const prefixes = {} as Record<RealContenderId, string>;
+		const workflows = (Object.keys(contenderNodes) as RealContenderId[]).map((key) => {
+			ids[key] = instanceModule.newId();
+			prefixes[key] = `real-${key}-`;
+			return workflow(ids[key], `bench ${key}`, makeOrders(settings.items, prefixes[key]) as unknown as IDataObject[], contenderNodes[key], server ? `bench-${key}` : undefined);
+		});
+		const file = join(userFolder, 'bench-workflows.json');
+		writeFileSync(file, JSON.stringify(workflows));
+		await instance.cli(['import:workflow', `--input=${file}`]);
+		log(`real n8n: imported ${workflows.length} workflows and 2 credentials`);
+		if (server) {
+			const started = await instance.start();
+			await instance.ownerSetup();
+			for (const key of Object.keys(ids) as RealContenderId[]) await instance.activate(ids[key]);
+			log(`real n8n: n8n start (pid ${started.pid}) at ${instance.baseUrl}, ${workflows.length} webhook workflows active`);
+		}
+
+		const nodesBase = JSON.parse(readFileSync(join(runtime.dir, 'node_modules', 'n8n-nodes-base', 'package.json'), 'utf8')) as { version: string };
+		return {
+			version: runtime.version,
+			nodesBaseVersion: nodesBase.version,
+			httpVersion: settings.httpVersion,
+			prefix: (id) => prefixes[id],
+			close,
+			async run(id) {
+				if (server) return await runByWebhook(instance, ids[id], `bench-${id}`, settings.items);
+				const started = process.hrtime.bigint();
+				let run: RunData | null = null;
+				let cliError: string | undefined;
+				try {
+					run = await instance.execute(ids[id], { allowError: true });
+				} catch (error) {
+					cliError = (error as Error).message;
+				}
+				const cliWallMs = Number(process.hrtime.bigint() - started) / 1e6;
+				return outcomeOf(run, settings.items, cliWallMs, cliError);
+			},
+		};
+	} catch (error) {
+		await close();
+		throw error;
+	}
+}
+
+/** POSTs to the workflow's webhook (answered when the run ends), then reads the run data over REST. */
+async function runByWebhook(instance: Instance, workflowId: string, path: string, total: number): Promise<RealN8nRunOutcome> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const newestExecution = async () => {
+		const list = (await instance.rest('GET', `/rest/executions?filter=${filter}&limit=1`)).data as
+			| { results?: Array<{ id: string; status: string }> }
+			| Array<{ id: string; status: string }>;
+		return (Array.isArray(list) ? list : (list.results ?? []))[0];
+	};
+	const before = (await newestExecution())?.id;
+	const started = process.hrtime.bigint();
+	let cliError: string | undefined;
+	try {
+		const response = await fetch(`${instance.baseUrl}/webhook/${path}`, { method: 'POST', signal: AbortSignal.timeout(600_000) });
+		await response.text();
+	} catch (error) {
+		cliError = `webhook call failed: ${(error as Error).message}`;
+	}
+	const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+	let run: RunData | null = null;
+	// The execution is saved right after the run; wait for it to be finished.
+	for (let attempt = 0; attempt < 100 && !run; attempt++) {
+		const newest = await newestExecution();
+		if (newest && newest.id !== before && !['running', 'new', 'waiting'].includes(newest.status)) {
+			const execution = (await instance.rest('GET', `/rest/executions/${newest.id}`)).data as { data: string; startedAt?: string; stoppedAt?: string };
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const flatted = require('flatted') as { parse(text: string): unknown };
+			run = { data: flatted.parse(execution.data) as RunData['data'], startedAt: execution.startedAt, stoppedAt: execution.stoppedAt };
+		} else {
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+	}
+	return outcomeOf(run, total, wallMs, cliError ?? (run ? undefined : 'execution not found'));
+}
+
+function outcomeOf(run: RunData | null, total: number, cliWallMs: number, cliError?: string): RealN8nRunOutcome {
+	const runData = run?.data?.resultData?.runData ?? {};
+	const contender = runData[CONTENDER_NODE]?.[0];
+	const inputStepsMs = (runData.Items?.[0]?.executionTime ?? 0) + (runData.Split?.[0]?.executionTime ?? 0);
+	const runError = cliError ?? contender?.error?.message ?? run?.data?.resultData?.error?.message ?? (contender ? undefined : 'no run data for the contender node');
+	const items = contender?.data?.main?.[0] ?? [];
+	let failed = 0;
+	for (const item of items) {
+		const json = item.json ?? {};
+		if (item.error || json.error !== undefined || (json.status !== undefined && json.status !== 'success')) failed++;
+	}
+	if (runError) {
+		return { failed: total, succeeded: 0, runError: runError.slice(0, 300), timeMs: contender?.executionTime ?? NaN, cliWallMs, inputStepsMs };
+	}
+	return { failed, succeeded: items.length - failed, timeMs: contender?.executionTime ?? NaN, cliWallMs, inputStepsMs };
+}
+
+function ourNode(parallel: number, credential: { id: string; name: string }, fixedValues = false): IDataObject {
+	const parameters = fixedValues ? fixed(addParameters()) : addParameters();
+	return {
+		type: REAL_ORDER_TYPE,
+		typeVersion: 1,
+		parameters: { ...parameters, options: { ...(parameters.options as IDataObject), parallelRequests: parallel } },
+		credentials: { kaptureApi: { id: credential.id, name: credential.name } },
+		onError: 'continueRegularOutput',
+	};
+}
+
+/** Every `={{ $json.a.b }}` replaced by a constant (the same for every item). */
+function fixed(value: IDataObject): IDataObject {
+	const out: IDataObject = {};
+	for (const [key, v] of Object.entries(value)) {
+		if (typeof v === 'string' && v.startsWith('=')) out[key] = key === 'email' ? 'fixed@example.com' : key === 'phone' ? '9100000001' : key === 'deliveryStatus' ? 'AP' : `fixed ${key}`;
+		else if (v && typeof v === 'object' && !Array.isArray(v)) out[key] = fixed(v as IDataObject);
+		else out[key] = v;
+	}
+	return out;
+}
+
+function httpNode(baseUrl: string, typeVersion: number, credential: { id: string; name: string }, settings: IDataObject): IDataObject {
+	return {
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion,
+		parameters: {
+			method: 'POST',
+			url: baseUrl + V1_ADD_PATH,
+			authentication: 'genericCredentialType',
+			genericAuthType: 'httpBasicAuth',
+			sendBody: true,
+			contentType: 'json',
+			specifyBody: 'json',
+			jsonBody: ADD_BODY_EXPRESSION,
+			options: {},
+		},
+		credentials: { httpBasicAuth: { id: credential.id, name: credential.name } },
+		...settings,
+	};
+}
+
+/** Start → Items (Edit Fields, raw JSON) → Split (Split Out) → Contender: the same input steps for everyone. */
+function workflow(id: string, name: string, items: IDataObject[], contender: IDataObject, webhookPath?: string): IDataObject {
+	const start = webhookPath
+		? {
+				id: 'start',
+				name: 'Start',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'noData', options: {} },
+			}
+		: START;
+	return {
+		id,
+		name,
+		versionId: randomUUID(),
+		active: false,
+		pinData: {},
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			start,
+			{
+				id: 'items',
+				name: 'Items',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [200, 0],
+				parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items }), options: {} },
+			},
+			{ id: 'split', name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'items', options: {} } },
+			{ id: 'contender', name: CONTENDER_NODE, position: [600, 0], ...contender },
+		],
+		connections: {
+			Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+			Items: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
+			Split: { main: [[{ node: CONTENDER_NODE, type: 'main', index: 0 }]] },
+		},
+	};
+}
