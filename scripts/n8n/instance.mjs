@@ -290,22 +290,28 @@ export async function createInstance({ runtime, userFolder, port, env: extraEnv 
 		},
 
 		/**
-		 * `n8n import:workflow`. Adds id, versionId and settings if missing.
-		 * @returns {Promise<string>} the workflow id
+		 * `n8n import:workflow` of several workflows at once (one n8n start for
+		 * all). Adds what import needs when missing: id, versionId, name,
+		 * settings, connections.
+		 * @returns {Promise<string[]>} the workflow ids, in the order given
 		 */
+		async importWorkflows(workflows) {
+			const list = workflows.map((workflow) => {
+				const wf = { active: false, connections: {}, pinData: {}, ...workflow };
+				wf.settings = { executionOrder: 'v1', ...(workflow.settings || {}) };
+				wf.id = wf.id || newId();
+				wf.versionId = wf.versionId || crypto.randomUUID();
+				wf.name = wf.name || `e2e ${wf.id}`;
+				return wf;
+			});
+			await cli(['import:workflow', `--input=${tmpFile('workflows.json', list)}`]);
+			return list.map((wf) => wf.id);
+		},
+
+		/** `n8n import:workflow` of one workflow. @returns {Promise<string>} its id */
 		async importWorkflow(workflow) {
-			const wf = {
-				active: false,
-				settings: { executionOrder: 'v1' },
-				connections: {},
-				pinData: {},
-				...workflow,
-			};
-			wf.id = wf.id || newId();
-			wf.versionId = wf.versionId || crypto.randomUUID();
-			wf.name = wf.name || `e2e ${wf.id}`;
-			await cli(['import:workflow', `--input=${tmpFile('workflow.json', wf)}`]);
-			return wf.id;
+			const [id] = await this.importWorkflows([workflow]);
+			return id;
 		},
 
 		/**

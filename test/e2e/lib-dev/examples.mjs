@@ -98,17 +98,7 @@ export function workflowHash(wf) {
  * @returns {Promise<string[]>} their ids
  */
 export async function importWorkflows(n8n, workflows) {
-	const list = workflows.map(withImportFields);
-	const dir = path.join(n8n.userFolder, 'e2e-tmp');
-	fs.mkdirSync(dir, { recursive: true });
-	const file = path.join(dir, `workflows-${Date.now()}-${process.pid}.json`);
-	fs.writeFileSync(file, JSON.stringify(list, null, 2));
-	try {
-		await n8n.cli(['import:workflow', `--input=${file}`]);
-	} finally {
-		fs.rmSync(file, { force: true });
-	}
-	return list.map((wf) => wf.id);
+	return await n8n.importWorkflows(workflows.map(withImportFields));
 }
 
 /** The data of a kaptureApi credential for a sandbox at `baseUrl`. */

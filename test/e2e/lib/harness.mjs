@@ -108,28 +108,14 @@ export async function importKaptureCredentials(n8n, list) {
 }
 
 /**
- * Imports many workflows with ONE `n8n import:workflow` (a file with an
- * array), which costs one n8n start instead of one per workflow. Adds id,
- * versionId and the defaults instance.importWorkflow() adds.
+ * Imports many workflows with one `n8n import:workflow` (one n8n start instead
+ * of one per workflow), in the account's time zone unless a workflow says otherwise.
  * @returns {Promise<string[]>} the ids, in the order given
  */
 export async function importWorkflows(n8n, workflows) {
-	const list = workflows.map((wf) => ({
-		active: false,
-		connections: {},
-		pinData: {},
-		...wf,
-		settings: { executionOrder: 'v1', timezone: ACCOUNT_TIME_ZONE, ...(wf.settings || {}) },
-		id: wf.id || newId(),
-		versionId: wf.versionId || crypto.randomUUID(),
-		name: wf.name || `e2e ${newId()}`,
-	}));
-	const dir = path.join(n8n.userFolder, 'e2e-tmp');
-	fs.mkdirSync(dir, { recursive: true });
-	const file = path.join(dir, `${Date.now()}-${newId()}-workflows.json`);
-	fs.writeFileSync(file, JSON.stringify(list, null, 2));
-	await n8n.cli(['import:workflow', `--input=${file}`]);
-	return list.map((wf) => wf.id);
+	return await n8n.importWorkflows(
+		workflows.map((wf) => ({ ...wf, settings: { timezone: ACCOUNT_TIME_ZONE, ...(wf.settings || {}) } })),
+	);
 }
 
 const MANUAL_TRIGGER = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
