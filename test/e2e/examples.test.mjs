@@ -13,7 +13,6 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -31,6 +30,7 @@ import {
 	repoRoot,
 	sandboxCredentialData,
 } from './lib-dev/examples.mjs';
+import { recorder } from './lib/harness.mjs';
 
 const DAY = 86_400_000;
 const IST_OFFSET_MS = 330 * 60_000; // the sandbox's default account time zone
@@ -59,36 +59,6 @@ async function startSandbox(options) {
 async function sandboxOrders(sb) {
 	const res = await fetch(`${sb.baseUrl}/__sandbox/orders?limit=100000`);
 	return (await res.json()).orders;
-}
-
-/** A stand-in for the Slack webhook: records the JSON bodies posted to it. */
-async function webhookRecorder() {
-	const hits = [];
-	const server = http.createServer((req, res) => {
-		let body = '';
-		req.on('data', (d) => (body += d));
-		req.on('end', () => {
-			let json;
-			try {
-				json = JSON.parse(body);
-			} catch {
-				json = undefined;
-			}
-			hits.push({ path: req.url, json, at: Date.now() });
-			res.setHeader('content-type', 'application/json');
-			res.end('{"ok":true}');
-		});
-	});
-	await new Promise((r) => server.listen(0, '127.0.0.1', r));
-	return {
-		url: `http://127.0.0.1:${server.address().port}`,
-		hits,
-		close: () =>
-			new Promise((r) => {
-				server.close(r);
-				server.closeAllConnections();
-			}),
-	};
 }
 
 /** [start, end) of yesterday in the account time zone, as epoch ms, and its YYYY-MM-DD. */
@@ -122,7 +92,7 @@ describe('examples/ in a real n8n against the sandbox', { timeout: 20 * 60_000 }
 		}
 		const runtime = await ensureRuntime();
 		sb = await startSandbox({ seed: 0 });
-		hook = await webhookRecorder();
+		hook = await recorder(); // stands in for the Slack webhook
 		fs.mkdirSync(path.join(repoRoot, '.n8n-e2e'), { recursive: true });
 		userFolder = fs.mkdtempSync(path.join(repoRoot, '.n8n-e2e', 'examples-'));
 		filesDir = path.join(userFolder, 'files');
