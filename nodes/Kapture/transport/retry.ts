@@ -77,7 +77,8 @@ export function backoffDelay(
 ): number {
 	if (retryAfterMs !== undefined) {
 		const spread = Math.min(settings.baseDelayMs, 50 + retryAfterMs / 10);
-		return Math.round(Math.min(retryAfterMs, settings.maxTotalWaitMs) + random() * spread);
+		// Not capped: a wait longer than the budget must make the caller give up now.
+		return Math.round(retryAfterMs + random() * spread);
 	}
 	const exponential = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
 	return Math.round(exponential / 2 + random() * (exponential / 2));

@@ -62,6 +62,10 @@ describe('backoffDelay', () => {
 		expect(backoffDelay(1, settings, 2500, () => 1)).toBe(2600);
 		expect(backoffDelay(3, settings, 0, () => 1)).toBe(50);
 	});
+
+	it('does not shorten a Retry-After longer than the wait budget, so the caller gives up', () => {
+		expect(backoffDelay(1, settings, 3_600_000, () => 0)).toBe(3_600_000);
+	});
 });
 
 describe('RequestScheduler', () => {
