@@ -177,6 +177,76 @@ export function partnerOrderBody(
 	return [order];
 }
 
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The Order JSON parameter as an object: n8n gives a string or, from an expression, an object. */
+function parseOrderJson(v: Validator, raw: unknown): IDataObject {
+	let value = raw;
+	if (typeof raw === 'string') {
+		try {
+			value = JSON.parse(raw);
+		} catch (error) {
+			throw v.fail(`Order JSON is not valid JSON: ${(error as Error).message}`);
+		}
+	}
+	// A one-order array, as Kapture's partner examples show it, is accepted too.
+	if (Array.isArray(value) && value.length === 1) value = value[0];
+	if (!isObject(value)) throw v.fail('Order JSON must be one JSON object (an order)');
+	return value;
+}
+
+/** The v1 add-update body from Order JSON, checked like the fields are. */
+export function v1BodyFromJson(
+	v: Validator,
+	raw: unknown,
+	operation: WriteOperation,
+	orderIdRaw: unknown,
+): IDataObject {
+	const body = parseOrderJson(v, raw);
+	const customer = body.customer_info;
+	if (!isObject(customer)) throw v.fail('Order JSON > customer_info is required (an object)');
+	v.required(customer.customer_name, 'Order JSON > customer_info.customer_name');
+	const contacts = Array.isArray(body.contact_info) ? (body.contact_info as IDataObject[]) : [];
+	v.email(customer.email_id, 'Order JSON > customer_info.email_id');
+	v.oneOf([
+		[v.text(customer.phone), 'customer_info.phone'],
+		[v.text(customer.email_id), 'customer_info.email_id'],
+		...contacts.map((contact, index): [string, string] => [
+			v.text(contact?.contact_person_phone) || v.text(contact?.contact_person_email),
+			`contact_info[${index}] phone or email`,
+		]),
+	]);
+	const order = isObject(body.order_info) ? body.order_info : {};
+	const orderId = operation === 'update' ? v.id(orderIdRaw, 'Order ID', true) : '';
+	return {
+		...body,
+		customer_info: { update: false, ...customer },
+		order_info: { ...order, ...(orderId ? { order_id: orderId } : {}), update: operation === 'update' },
+	};
+}
+
+/** The partner push/update body (an array with one order) from Order JSON. */
+export function partnerBodyFromJson(
+	v: Validator,
+	raw: unknown,
+	operation: WriteOperation,
+	orderIdRaw: unknown,
+): IDataObject[] {
+	const order = parseOrderJson(v, raw);
+	v.email(order.email_id, 'Order JSON > email_id');
+	v.oneOf([
+		[v.text(order.phone), 'phone'],
+		[v.text(order.email_id), 'email_id'],
+	]);
+	if (operation === 'add' && v.text(order.customer_name) === '' && v.text(order.customer_id) === '') {
+		throw v.fail('Order JSON needs customer_name (or customer_id)');
+	}
+	const orderId = operation === 'update' ? v.id(orderIdRaw, 'Order ID', true) : '';
+	return [{ ...order, ...(orderId ? { order_id: orderId } : {}) }];
+}
+
 /** The body of a partner payment update: an array with one payment. */
 export function paymentBody(v: Validator, params: PaymentParameters): IDataObject[] {
 	const orderId = v.id(params.orderId, 'Order ID');

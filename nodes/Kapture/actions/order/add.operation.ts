@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { apiParameter, optionsCollection } from './fields/common';
+import { apiParameter, optionsCollection, orderJsonParameters, specifyOrderParameter } from './fields/common';
 import { partnerOrderFieldsFor } from './fields/partnerFields';
 import { orderFieldsFor } from './fields/v1Fields';
 import { writeOrders } from './write';
@@ -12,8 +12,10 @@ const properties: INodeProperties[] = [
 		'Add-update API with customer, contact, enquiry and order blocks',
 		'Order push API: a flat order with product lines',
 	),
+	specifyOrderParameter,
 	...orderFieldsFor('add'),
 	...partnerOrderFieldsFor('add'),
+	...orderJsonParameters('add'),
 	optionsCollection(),
 ];
 

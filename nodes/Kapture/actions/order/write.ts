@@ -1,7 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { kaptureRequest } from '../../transport';
-import { partnerOrderBody, v1OrderBody, type OrderParameters } from '../../helpers/orderBody';
+import {
+	partnerBodyFromJson,
+	partnerOrderBody,
+	v1BodyFromJson,
+	v1OrderBody,
+	type OrderParameters,
+} from '../../helpers/orderBody';
 import { runPerItem } from '../../helpers/itemRunner';
 import { Validator } from '../../helpers/validation';
 import type { KaptureApiChoice } from './fields/common';
@@ -56,10 +62,18 @@ export async function writeOrders(
 	operation: WriteOperation,
 ): Promise<INodeExecutionData[]> {
 	const api = this.getNodeParameter('api', 0, 'v1') as KaptureApiChoice;
+	const asJson = this.getNodeParameter('specifyOrder', 0, 'fields') === 'json';
 	const node = this.getNode();
 	return await runPerItem(this, {
 		prepare: (itemIndex) => {
 			const validator = new Validator(node, itemIndex);
+			if (asJson) {
+				const json = this.getNodeParameter('orderJson', itemIndex);
+				const orderId = operation === 'update' ? this.getNodeParameter('orderId', itemIndex, '') : '';
+				return api === 'v1'
+					? { v1: v1BodyFromJson(validator, json, operation, orderId), orderId: validator.text(orderId) }
+					: { partner: partnerBodyFromJson(validator, json, operation, orderId), orderId: '' };
+			}
 			const params = readOrderParameters(this, itemIndex, api, operation);
 			return api === 'v1'
 				? { v1: v1OrderBody(validator, params, operation), orderId: validator.text(params.orderId) }

@@ -127,10 +127,10 @@ export function upFrontFields(
 	api: KaptureApiChoice,
 	texts: { orderIdPlaceholder: string; customerNameDescription: string; customerNameRequired: boolean },
 ): INodeProperties[] {
-	const displayOptions = { show: { api: [api] } };
 	const orderId = orderIdParameter("Kapture's numeric ID of the order to change", texts.orderIdPlaceholder, {
-		displayOptions,
+		displayOptions: { show: { api: [api] } },
 	});
+	const displayOptions = fieldsModeOnly(api);
 	return [
 		...(operation === 'update' ? [orderId] : []),
 		{
@@ -160,5 +160,64 @@ export function upFrontFields(
 			description: "Customer's email address. Phone or Email is required.",
 			displayOptions,
 		},
+	];
+}
+
+/** Shows a parameter for one API, only while the order is given field by field. */
+export function fieldsModeOnly(api: KaptureApiChoice) {
+	return { show: { api: [api], specifyOrder: ['fields'] } };
+}
+
+const JSON_TEMPLATES: Record<KaptureApiChoice, string> = {
+	v1: JSON.stringify(
+		{
+			customer_info: { customer_name: '', phone: '', email_id: '' },
+			order_info: { remarks: '' },
+		},
+		null,
+		2,
+	),
+	partner: JSON.stringify({ customer_name: '', phone: '', email_id: '', product_details: [] }, null, 2),
+};
+
+/**
+ * Field by field, or the whole Kapture body as JSON. JSON mode costs one n8n
+ * expression per item instead of one per mapped field, which matters for
+ * thousands of orders.
+ */
+export const specifyOrderParameter: INodeProperties = {
+	displayName: 'Specify Order',
+	name: 'specifyOrder',
+	type: 'options',
+	noDataExpression: true,
+	default: 'fields',
+	description:
+		'How to give the order. With many items, JSON built by one expression is faster: n8n evaluates one expression per item instead of one per mapped field.',
+	options: [
+		{ name: 'Using Fields Below', value: 'fields', description: 'Fill each field, mapping values from the input' },
+		{
+			name: 'Using JSON',
+			value: 'json',
+			description: 'Give the whole order as one JSON object, for example from one expression',
+		},
+	],
+};
+
+/** The Order JSON parameter of each API, shown in JSON mode. */
+export function orderJsonParameters(operation: 'add' | 'update'): INodeProperties[] {
+	const orderJson = (api: KaptureApiChoice, blocks: string, template: string): INodeProperties => ({
+		displayName: 'Order JSON',
+		name: 'orderJson',
+		type: 'json',
+		required: true,
+		default: template,
+		description: `The request body as Kapture documents it: ${blocks}. ${
+			operation === 'update' ? 'The Order ID above is added to it. ' : ''
+		}The node checks the required fields and sets the update flag itself.`,
+		displayOptions: { show: { api: [api], specifyOrder: ['json'] } },
+	});
+	return [
+		orderJson('v1', 'customer_info, contact_info, enquiry_info and order_info blocks', JSON_TEMPLATES.v1),
+		orderJson('partner', 'one flat order with product_details lines', JSON_TEMPLATES.partner),
 	];
 }

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { upFrontFields } from './common';
+import { fieldsModeOnly, upFrontFields } from './common';
 import { toProperty, toSortedProperties, type FieldSpec } from './fieldSpec';
 import type { WriteOperation } from './v1Fields';
 
@@ -38,7 +38,7 @@ export const PRODUCT_FIELDS: FieldSpec[] = [
 
 /** The partner add/update fields, written once for both operations. */
 export function partnerOrderFieldsFor(operation: WriteOperation): INodeProperties[] {
-	const show = { show: { api: ['partner'] } };
+	const show = fieldsModeOnly('partner');
 	return [
 		...upFrontFields(operation, 'partner', {
 			orderIdPlaceholder: '4141343',

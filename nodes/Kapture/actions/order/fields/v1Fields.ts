@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { upFrontFields } from './common';
+import { fieldsModeOnly, upFrontFields } from './common';
 import { toProperty, toSortedProperties, type FieldSpec } from './fieldSpec';
 
 export type WriteOperation = 'add' | 'update';
@@ -93,7 +93,7 @@ export const ORDER_FIELDS: FieldSpec[] = [
  * the Order ID up front; everything else is identical.
  */
 export function orderFieldsFor(operation: WriteOperation): INodeProperties[] {
-	const show = { show: { api: ['v1'] } };
+	const show = fieldsModeOnly('v1');
 	return [
 		...upFrontFields(operation, 'v1', {
 			orderIdPlaceholder: '23518265',
