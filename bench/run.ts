@@ -76,7 +76,7 @@ async function main(): Promise<void> {
 		}
 		if (real) {
 			// One unmeasured run each in the server, so JIT warm-up is not in round 1.
-			for (const id of ['ours-max', 'http-node'] as const) {
+			for (const id of ['ours-max', 'ours-max-json', 'http-node'] as const) {
 				await sandbox.reset();
 				const o = await real.run(id);
 				progress(`real n8n warm-up ${id}: ${(o.timeMs / 1000).toFixed(2)} s${o.runError ? `, error: ${o.runError}` : ''}`);

@@ -170,7 +170,7 @@ export interface RealN8nBench {
  */
 export type RealN8nMode = 'server' | 'cli';
 
-export type RealContenderId = 'ours-default' | 'ours-max' | 'http-node' | 'http-node-retry' | 'ours-max-static';
+export type RealContenderId = 'ours-default' | 'ours-max' | 'ours-max-json' | 'http-node' | 'http-node-retry' | 'ours-max-static';
 
 const START = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
 
@@ -215,6 +215,7 @@ export async function startRealN8n(
 		const contenderNodes: Record<RealContenderId, IDataObject> = {
 			'ours-default': ourNode(settings.parallel.default, kaptureCredential),
 			'ours-max': ourNode(settings.parallel.max, kaptureCredential),
+			'ours-max-json': ourJsonNode(settings.parallel.max, kaptureCredential),
 			'http-node': httpNode(sandbox.baseUrl, settings.httpVersion, basicCredential, { onError: 'continueRegularOutput' }),
 			'http-node-retry': httpNode(sandbox.baseUrl, settings.httpVersion, basicCredential, { retryOnFail: true }),
 			// Diagnostic only (BENCH_PROFILE=1): the same node with fixed values instead of expressions.
@@ -324,6 +325,24 @@ function ourNode(parallel: number, credential: { id: string; name: string }, fix
 		type: REAL_ORDER_TYPE,
 		typeVersion: 1,
 		parameters: { ...parameters, options: { ...(parameters.options as IDataObject), parallelRequests: parallel } },
+		credentials: { kaptureApi: { id: credential.id, name: credential.name } },
+		onError: 'continueRegularOutput',
+	};
+}
+
+/** Our node given the whole body by the same single expression the HTTP Request node uses. */
+function ourJsonNode(parallel: number, credential: { id: string; name: string }): IDataObject {
+	return {
+		type: REAL_ORDER_TYPE,
+		typeVersion: 1,
+		parameters: {
+			resource: 'order',
+			operation: 'add',
+			api: 'v1',
+			specifyOrder: 'json',
+			orderJson: ADD_BODY_EXPRESSION,
+			options: { parallelRequests: parallel },
+		},
 		credentials: { kaptureApi: { id: credential.id, name: credential.name } },
 		onError: 'continueRegularOutput',
 	};

@@ -69,6 +69,8 @@ export function addContenders(
 		for (const [kind, parallel] of [['default', ours.parallel.default], ['max', ours.parallel.max]] as const) {
 			list.push(realContender(real, `ours-${kind}`, `Kapture Order node, ${parallel} parallel (${kind})`, parallel));
 		}
+		const max = ours.parallel.max;
+		list.push(realContender(real, 'ours-max-json', `Kapture Order node, ${max} parallel (max), Order JSON by one expression`, max));
 		list.push(realContender(real, 'http-node', 'HTTP Request node, defaults, On Error: Continue'));
 		if (options.with429Variants) list.push(realContender(real, 'http-node-retry', 'HTTP Request node, Retry On Fail (3 tries, 1 s)'));
 	} else if (ours) {
