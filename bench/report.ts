@@ -148,7 +148,7 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'notes' | 'totalS
 		if (!raw) continue;
 		const x = row.wallMs / raw.wallMs;
 		checks.push({
-			target: `0 ms: our node's time ≤ 1.3× raw fetch at the same parallelism (${row.cap}) [${row.engine}]`,
+			target: `0 ms: our node's time ≤ 1.3× raw fetch at the same parallelism (${row.label}) [${row.engine}]`,
 			holds: x <= 1.3,
 			measured: `${x.toFixed(2)}× (${fmt(row.wallMs / 1000, 2)} s${row.measuredAs === 'node executionTime' ? ' node executionTime' : ''} vs ${fmt(raw.wallMs / 1000, 2)} s)`,
 		});
