@@ -5,7 +5,7 @@ import type { ICredentialType, IDataObject, INodeExecutionData, INodeType, IVers
 
 import { createEngine, type Engine, type EngineCredential } from '../../test/helpers/engine';
 import { loadHttpRequestNode, type HttpRequestNodeKit } from '../lib/n8nBase';
-import { ADD_BODY_EXPRESSION, V1_ADD_PATH, type InputOrder } from '../lib/orders';
+import { httpAddParameters, type InputOrder } from '../lib/orders';
 import type { SandboxCredentials } from '../sandbox/remote';
 
 export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
@@ -151,17 +151,7 @@ export async function httpNodeAdd(
 		type: HTTP_REQUEST_TYPE,
 		name: 'HTTP Request',
 		typeVersion: c.http.defaultVersion,
-		parameters: {
-			method: 'POST',
-			url: baseUrl + V1_ADD_PATH,
-			authentication: 'genericCredentialType',
-			genericAuthType: 'httpBasicAuth',
-			sendBody: true,
-			contentType: 'json',
-			specifyBody: 'json',
-			jsonBody: ADD_BODY_EXPRESSION,
-			options: {},
-		},
+		parameters: httpAddParameters(baseUrl),
 		credentials: { httpBasicAuth: { id: 'basic-1', name: 'Kapture Basic Auth' } },
 		...(variant.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};

@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { V1_ADD_PATH, ADD_BODY_EXPRESSION, makeOrders } from '../lib/orders';
+import { ADD_BODY_EXPRESSION, httpAddParameters, makeOrders } from '../lib/orders';
 import { addParameters } from '../scenarios/params';
 import type { RemoteSandbox } from '../sandbox/remote';
 import type { NodeRunOutcome } from './n8n';
@@ -363,17 +363,7 @@ function httpNode(baseUrl: string, typeVersion: number, credential: { id: string
 	return {
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion,
-		parameters: {
-			method: 'POST',
-			url: baseUrl + V1_ADD_PATH,
-			authentication: 'genericCredentialType',
-			genericAuthType: 'httpBasicAuth',
-			sendBody: true,
-			contentType: 'json',
-			specifyBody: 'json',
-			jsonBody: ADD_BODY_EXPRESSION,
-			options: {},
-		},
+		parameters: httpAddParameters(baseUrl),
 		credentials: { httpBasicAuth: { id: credential.id, name: credential.name } },
 		...settings,
 	};

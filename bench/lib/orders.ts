@@ -55,4 +55,19 @@ export const ADD_BODY_EXPRESSION =
 	'remarks: $json.order.remarks, delivery_status: $json.order.deliveryStatus } } }}';
 
 export const V1_ADD_PATH = '/ms/customer/order/api/v1/add-update';
+
+/** The HTTP Request node's parameters for one v1 add per item, as a user sets them up. */
+export function httpAddParameters(baseUrl: string) {
+	return {
+		method: 'POST',
+		url: baseUrl + V1_ADD_PATH,
+		authentication: 'genericCredentialType',
+		genericAuthType: 'httpBasicAuth',
+		sendBody: true,
+		contentType: 'json',
+		specifyBody: 'json',
+		jsonBody: ADD_BODY_EXPRESSION,
+		options: {},
+	};
+}
 export const V1_PULL_PATH = '/ms/customer-search/order-search/api/v1/pull-internal';

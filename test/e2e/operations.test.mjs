@@ -364,14 +364,19 @@ describe('Kapture Order node in n8n: operations against the sandbox', { timeout:
 
 	const idsOf = (orders) => orders.map((o) => String(o.id)).sort();
 
-	test('pull, v1, Return All: every order of the two days exactly once, over several pages', async () => {
-		const { result, requests } = await run('pullV1');
-		const out = n8n.outputOf(result, 'Kapture');
+	/** Asserts every seeded order came out exactly once; returns the seeded orders by id. */
+	function assertEachSeededOrderOnce(out) {
 		const ids = out.map((i) => i.json.id);
 		assert.equal(new Set(ids).size, ids.length, 'no order twice');
 		assert.deepEqual([...ids].sort(), idsOf(seeded.pull));
+		return new Map(seeded.pull.map((o) => [String(o.id), o]));
+	}
+
+	test('pull, v1, Return All: every order of the two days exactly once, over several pages', async () => {
+		const { result, requests } = await run('pullV1');
+		const out = n8n.outputOf(result, 'Kapture');
 		// Simplified: createdAt is the sandbox's createDate in ISO.
-		const byIdMap = new Map(seeded.pull.map((o) => [String(o.id), o]));
+		const byIdMap = assertEachSeededOrderOnce(out);
 		for (const item of out) {
 			const o = byIdMap.get(item.json.id);
 			assert.equal(item.json.createdAt, new Date(o.createDate).toISOString());
@@ -390,10 +395,7 @@ describe('Kapture Order node in n8n: operations against the sandbox', { timeout:
 	test('pull, partner, Return All: every order of the two days exactly once, though Kapture serves fewer per page than asked', async () => {
 		const { result, requests } = await run('pullPartner');
 		const out = n8n.outputOf(result, 'Kapture');
-		const ids = out.map((i) => i.json.id);
-		assert.equal(new Set(ids).size, ids.length, 'no order twice');
-		assert.deepEqual([...ids].sort(), idsOf(seeded.pull));
-		const byIdMap = new Map(seeded.pull.map((o) => [String(o.id), o]));
+		const byIdMap = assertEachSeededOrderOnce(out);
 		for (const item of out) {
 			// Partner dates are wall-clock texts in IST; the workflow's time zone reads them back.
 			assert.equal(item.json.createdAt, new Date(byIdMap.get(item.json.id).createDate).toISOString());

@@ -85,6 +85,24 @@ export const SEARCH_FILTER_NAMES = new Set(
 	PULL_FILTER_OPTIONS.map((option) => option.name).filter((name) => name !== 'viewId' && name !== 'sortParam'),
 );
 
+/** The Filters collection, with the options and wording of the node that shows it. */
+export function filtersCollection(
+	options: INodeProperties[],
+	description: string,
+	extra: Partial<INodeProperties> = {},
+): INodeProperties {
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		description,
+		options,
+		...extra,
+	};
+}
+
 export const DATE_FILTER_NAMES = new Set(
 	PULL_FILTER_OPTIONS.filter((option) => option.type === 'dateTime').map((option) => option.name),
 );

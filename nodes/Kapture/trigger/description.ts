@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { PULL_FILTER_OPTIONS, TRIGGER_FILTER_NAMES } from '../descriptions/pullFilters';
+import { filtersCollection, PULL_FILTER_OPTIONS, TRIGGER_FILTER_NAMES } from '../descriptions/pullFilters';
 
 export const DEFAULT_MAX_ORDERS_PER_POLL = 100;
 export const DEFAULT_OVERLAP_MINUTES = 10;
@@ -20,16 +20,10 @@ export const triggerProperties: INodeProperties[] = [
 		],
 		default: 'newOrder',
 	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		description:
-			'Only new orders that match every filter fire. Kapture applies them when the trigger reads the orders.',
-		options: PULL_FILTER_OPTIONS.filter((option) => TRIGGER_FILTER_NAMES.includes(option.name)),
-	},
+	filtersCollection(
+		PULL_FILTER_OPTIONS.filter((option) => TRIGGER_FILTER_NAMES.includes(option.name)),
+		'Only new orders that match every filter fire. Kapture applies them when the trigger reads the orders.',
+	),
 	{
 		displayName: 'Options',
 		name: 'options',

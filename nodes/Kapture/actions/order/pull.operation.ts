@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
+	filtersCollection,
 	PULL_FILTER_OPTIONS,
 	PullFilterError,
 	pullFiltersToBody,
@@ -53,17 +54,11 @@ const properties: INodeProperties[] = [
 	},
 	returnAllParameter,
 	limitParameter,
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		description:
-			'Kapture returns only orders matching all filters given. At least one filter is required (View ID and Sort By do not count).',
-		displayOptions: { show: { api: ['v1'] } },
-		options: PULL_FILTER_OPTIONS,
-	},
+	filtersCollection(
+		PULL_FILTER_OPTIONS,
+		'Kapture returns only orders matching all filters given. At least one filter is required (View ID and Sort By do not count).',
+		{ displayOptions: { show: { api: ['v1'] } } },
+	),
 	simplifyParameter,
 	{
 		displayName: 'Options',
