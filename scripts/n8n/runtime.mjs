@@ -59,7 +59,14 @@ function nodePackageName() {
 // Environment for npm/node-gyp: Node 24 first on PATH, headers from its folder,
 // build from source (no prebuilt-binary downloads), never prompt.
 function buildEnv(nodeDir) {
-	const env = { ...process.env };
+	// Started from `npm run …`, this process inherits the project's .npmrc as
+	// npm_config_* variables (ignore-scripts=true among them), which would make
+	// the rebuild below build nothing. The installer sets every npm setting it
+	// relies on itself.
+	const env = Object.fromEntries(
+		Object.entries(process.env).filter(([key]) => !/^npm_(config|lifecycle|package)_/i.test(key)),
+	);
+	env.npm_config_ignore_scripts = 'false';
 	if (nodeDir) {
 		env.PATH = `${path.join(nodeDir, 'bin')}${path.delimiter}${env.PATH || ''}`;
 		env.npm_config_nodedir = nodeDir;
@@ -114,6 +121,26 @@ function run(cmd, args, { cwd, env, logFile, label }) {
 			reject(new Error(`${label} failed (exit ${code ?? signal}); last lines of ${logFile}:\n${tail}`));
 		});
 	});
+}
+
+// The first compiled addon (*.node) in a module's own folders, not its dependencies'.
+function compiledBinding(moduleDir) {
+	const pending = [moduleDir];
+	while (pending.length > 0) {
+		const current = pending.pop();
+		let entries = [];
+		try {
+			entries = fs.readdirSync(current, { withFileTypes: true });
+		} catch {
+			continue;
+		}
+		for (const entry of entries) {
+			const full = path.join(current, entry.name);
+			if (entry.isDirectory() && entry.name !== 'node_modules') pending.push(full);
+			else if (entry.isFile() && entry.name.endsWith('.node')) return full;
+		}
+	}
+	return undefined;
 }
 
 function readJson(file) {
@@ -309,6 +336,14 @@ export async function ensureRuntime({ version = DEFAULT_N8N_VERSION, nodeVersion
 				if (!r.optional) throw err;
 				log(`  warning: optional native module ${r.name} did not build (see ${logFile}); continuing`);
 			}
+		}
+		// npm can report success having built nothing (scripts switched off):
+		// judge by the compiled binding on disk.
+		for (const r of present) {
+			if (r.optional || compiledBinding(path.join(dir, 'node_modules', r.name))) continue;
+			throw new Error(
+				`${TAG} the native module ${r.name} was not built: no compiled .node file under ${path.join(dir, 'node_modules', r.name)}. See ${logFile}`,
+			);
 		}
 		log(`  done in ${secs(Date.now() - t0)}`);
 
