@@ -124,9 +124,9 @@ export async function* readPages(fetchPage: FetchPage, options: PagingOptions): 
 		});
 		yield { records, read: page };
 
+		// A page that only repeats the page before is short too (the list ended with that page),
+		// unless it is a step back: then it is full and the read goes on from its end.
 		if (page.length === 0) return;
-		// Only records of the page before came back: the list ended with it.
-		if (before && from === page.length) return;
 		const short = page.length < pageSize;
 		if (short && (largest >= pageSize || !confirmShortFirstPage || page.length < largest)) return;
 		largest = Math.max(largest, page.length);
