@@ -129,6 +129,15 @@ describe('readPages with overlap, on a list that loses records ahead of the read
 		);
 	});
 
+	it('gives up on a server that keeps sending the same page whatever the offset', async () => {
+		const page = orders(50);
+		const fetch = jest.fn(async () => page);
+		await expect(readAll(fetch, { pageSize: 50, overlap: true })).rejects.toThrow(
+			new PagingError('The server sent 3 pages in a row holding only records already read', 'repeating'),
+		);
+		expect(fetch).toHaveBeenCalledTimes(4);
+	});
+
 	it('raises a page size of 1 to 2, the least that can overlap', async () => {
 		const list = pagedList(orders(3), 500);
 		expect(await readAll(list.fetch, { pageSize: 1, overlap: true })).toHaveLength(3);
