@@ -130,13 +130,13 @@ export function pullFiltersToBody(filters: IDataObject): IDataObject {
 			// n8n's date picker gives `2024-05-08T00:00:00` (or an ISO date); Kapture wants the day.
 			const day = formatKaptureDate(raw, 'day');
 			if (!day) {
-				throw new PullFilterError(name, `Filter "${labelOf(name)}" is not a valid date: "${String(raw)}"`);
+				throw new PullFilterError(name, `Filters > ${labelOf(name)} is not a valid date, got "${String(raw).slice(0, 60)}"`);
 			}
 			body[name] = day;
 		} else {
 			const length = String(raw).length;
 			if (length > TEXT_LIMITS.long) {
-				throw new PullFilterError(name, `Filter "${labelOf(name)}" must be at most ${TEXT_LIMITS.long} characters long, got ${length}`);
+				throw new PullFilterError(name, `Filters > ${labelOf(name)} must be at most ${TEXT_LIMITS.long} characters long, got ${length}`);
 			}
 			// Lists are comma-separated in Kapture; tidy the spaces users type after commas.
 			body[name] = String(raw)

@@ -55,9 +55,9 @@ export class Validator {
 		readonly itemIndex: number,
 	) {}
 
-	/** An error about one field of this item. */
+	/** An error about one field; n8n's itemIndex says which item, so the message stays about the field. */
 	fail(message: string, description?: string): NodeOperationError {
-		return new NodeOperationError(this.node, `${message} [item ${this.itemIndex}]`, {
+		return new NodeOperationError(this.node, message, {
 			itemIndex: this.itemIndex,
 			description,
 		});

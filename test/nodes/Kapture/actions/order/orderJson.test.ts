@@ -91,7 +91,7 @@ describe('Order JSON: bad input is refused before any request', () => {
 		[
 			'no customer name',
 			jsonMode('add', 'v1', { customer_info: { phone: '1' } }),
-			/customer_info\.customer_name is required \[item 0\]/,
+			/customer_info\.customer_name is required/,
 		],
 		[
 			'neither phone nor email',
