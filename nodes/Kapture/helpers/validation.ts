@@ -5,8 +5,9 @@ import { formatKaptureDate, isEmptyDate, type KaptureDateFormat } from './dates'
 
 /**
  * Input checks, written once for every operation. Each one throws a
- * NodeOperationError that names the field (as the editor shows it) and the
- * item, before anything is sent to Kapture.
+ * NodeOperationError before anything is sent to Kapture. The message starts
+ * with the field (as the editor shows it) and says what it must be; the item
+ * is n8n's itemIndex, which the editor shows itself.
  */
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -21,6 +22,17 @@ function isResourceLocator(value: unknown): value is { value: unknown } {
 	return typeof value === 'object' && value !== null && !Array.isArray(value) && 'value' in value;
 }
 
+const DATE_EXAMPLE: Record<KaptureDateFormat, string> = {
+	day: '2024-05-31',
+	minute: '2024-05-31T14:30',
+	second: '2024-05-31T14:30:00',
+};
+
+/** The message for a date that is not a real calendar date; the pull filters use it too. */
+export function notADate(label: string, value: unknown, format: KaptureDateFormat = 'day'): string {
+	return `${label} must be a real date such as ${DATE_EXAMPLE[format]}, got ${quote(value)}`;
+}
+
 export class Validator {
 	constructor(
 		private readonly node: INode,
@@ -29,7 +41,7 @@ export class Validator {
 
 	/** An error about one field of this item. */
 	fail(message: string, description?: string): NodeOperationError {
-		return new NodeOperationError(this.node, `${message} [item ${this.itemIndex}]`, {
+		return new NodeOperationError(this.node, message, {
 			itemIndex: this.itemIndex,
 			description,
 		});
@@ -56,14 +68,14 @@ export class Validator {
 			if (required) throw this.fail(`${label} is required`);
 			return '';
 		}
-		if (!DIGITS.test(text)) throw this.fail(`${label} must be a number, got ${quote(text)}`);
+		if (!DIGITS.test(text)) throw this.fail(`${label} must contain digits only, got ${quote(text)}`);
 		return text;
 	}
 
 	email(value: unknown, label: string): string {
 		const text = this.text(value);
 		if (text !== '' && !EMAIL.test(text)) {
-			throw this.fail(`${label} is not a valid email address, got ${quote(value)}`);
+			throw this.fail(`${label} must be an email address such as name@example.com, got ${quote(value)}`);
 		}
 		return text;
 	}
@@ -75,7 +87,7 @@ export class Validator {
 			return '';
 		}
 		const formatted = formatKaptureDate(value, format);
-		if (!formatted) throw this.fail(`${label} is not a valid date, got ${quote(value)}`);
+		if (!formatted) throw this.fail(notADate(label, value, format));
 		return formatted;
 	}
 

@@ -115,34 +115,34 @@ describe('Create (partner)', () => {
 
 describe('Create: bad input is refused before any request', () => {
 	const cases: Array<[string, IDataObject, RegExp]> = [
-		['missing customer name (v1)', { ...v1ExampleParameters(), customerName: '={{ "" }}' }, /Customer Name is required \[item 0\]/],
+		['missing customer name (v1)', { ...v1ExampleParameters(), customerName: '={{ "" }}' }, /^Customer Name is required$/],
 		['no phone and no email (v1)', { ...v1ExampleParameters(), phone: '', email: '' }, /Phone or Email is required/],
-		['malformed email (v1)', { ...v1ExampleParameters(), email: 'abc@' }, /Email is not a valid email address, got "abc@"/],
+		['malformed email (v1)', { ...v1ExampleParameters(), email: 'abc@' }, /^Email must be an email address such as name@example.com, got "abc@"$/],
 		[
 			'non-numeric customer ID',
 			{ ...v1ExampleParameters(), customerFields: { customerId: '12a' } },
-			/Customer Fields > Customer ID must be a number, got "12a"/,
+			/^Customer Fields > Customer ID must contain digits only, got "12a"$/,
 		],
 		[
 			'impossible order date',
 			{ ...v1ExampleParameters(), orderFields: { createDate: '2024-02-30T10:00:00' } },
-			/Order Fields > Order Date is not a valid date, got "2024-02-30T10:00:00"/,
+			/^Order Fields > Order Date must be a real date such as 2024-05-31T14:30:00, got "2024-02-30T10:00:00"$/,
 		],
 		[
 			'malformed contact email',
 			{ ...v1ExampleParameters(), contacts: { contact: [{ email: 'nope' }] } },
-			/Contacts > Contact 1 > Email is not a valid email address/,
+			/^Contacts > Contact 1 > Email must be an email address/,
 		],
 		['no phone and no email (partner)', { ...partnerExample(), phone: '', email: '' }, /Phone or Email is required/],
 		[
 			'no name and no customer ID (partner)',
 			{ ...partnerExample(), customerName: '' },
-			/Customer Name is required \(or Customer ID under Order Fields\)/,
+			/^Customer Name is required unless Order Fields > Customer ID is given$/,
 		],
 		[
 			'impossible date of birth (partner)',
 			{ ...partnerExample(), partnerFields: { dateOfBirth: '1990-13-01' } },
-			/Order Fields > Date of Birth is not a valid date/,
+			/^Order Fields > Date of Birth must be a real date such as 2024-05-31, got "1990-13-01"$/,
 		],
 		[
 			'non-numeric product rate (partner)',
@@ -164,7 +164,9 @@ describe('Create: bad input is refused before any request', () => {
 			{ email: 'a@b.co' },
 			{ email: 'broken' },
 		]);
-		expect(errorMessage(result)).toMatch(/Email is not a valid email address, got "broken" \[item 2\]/);
+		expect(errorMessage(result)).toMatch(/^Email must be an email address such as name@example.com, got "broken"$/);
+		// The item is n8n's itemIndex, not part of the message.
+		expect((result.error as unknown as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(2);
 		expect(h.sandbox.requests()).toHaveLength(0);
 		expect(h.sandbox.listOrders()).toHaveLength(0);
 	});
@@ -195,7 +197,7 @@ describe('Create: Continue On Fail', () => {
 			{ continueOnFail: true },
 		);
 		const output = result.output(NODE);
-		expect(output[1].json.error).toMatch(/Email is not a valid email address, got "bad" \[item 1\]/);
+		expect(output[1].json.error).toMatch(/^Email must be an email address such as name@example.com, got "bad"$/);
 		expect(output[0].json.status).toBe('success');
 		expect(output[2].json.status).toBe('success');
 		expect(h.sandbox.listOrders()).toHaveLength(2);
