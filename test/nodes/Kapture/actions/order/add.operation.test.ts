@@ -158,6 +158,25 @@ describe('Create: bad input is refused before any request', () => {
 		expect(h.sandbox.requests()).toHaveLength(0);
 	});
 
+	it('an empty required field is stopped by n8n itself, naming the field; an expression is checked by the node', async () => {
+		// n8n refuses to start the run (WorkflowHasIssuesError), as it does in the editor.
+		await expect(h.run({ operation: 'add', ...v1ExampleParameters(), customerName: '' })).rejects.toThrow(
+			`The 'Kapture Order' node has issues:\n- Parameter "Customer Name" is required.`,
+		);
+		expect(h.sandbox.requests()).toHaveLength(0);
+		const mapped = await h.run({ operation: 'add', ...v1ExampleParameters(), customerName: '={{ $json.name }}' }, [{ name: '' }]);
+		expect(errorMessage(mapped)).toBe('Customer Name is required');
+		// JSON mode hides Customer Name: its `required` does not stop a JSON run.
+		const json = await h.run({
+			operation: 'add',
+			api: 'v1',
+			specifyOrder: 'json',
+			orderJson: { customer_info: { customer_name: 'Asha', phone: '9380491257' } },
+		});
+		expect(json.error).toBeUndefined();
+		expect(h.sandbox.requests()).toHaveLength(1);
+	});
+
 	it('a bad item among good ones stops the node before the first request', async () => {
 		const result = await h.run({ operation: 'add', ...v1ExampleParameters(), email: '={{ $json.email }}' }, [
 			{ email: 'a@b.co' },
