@@ -37,6 +37,18 @@ describe('Validator', () => {
 		);
 	});
 
+	it('keeps IDs as text up to the 19 digits of a Java long, and refuses longer ones', () => {
+		expect(v().id(' 9223372036854775807 ', 'Order ID')).toBe('9223372036854775807');
+		expect(() => v().id('1'.repeat(20), 'Order ID')).toThrow('Order ID must have at most 19 digits, got 20');
+	});
+
+	it('refuses text over its limit, naming the field', () => {
+		expect(v().limited('x'.repeat(255), 'Customer Name')).toHaveLength(255);
+		expect(() => v().limited('x'.repeat(256), 'Customer Name')).toThrow('Customer Name must be at most 255 characters long, got 256');
+		expect(() => v().limited('x'.repeat(5001), 'Remarks', 'long')).toThrow('Remarks must be at most 5000 characters long, got 5001');
+		expect(() => v().email(`${'a'.repeat(250)}@b.co`, 'Email')).toThrow('Email must be at most 254 characters long');
+	});
+
 	it('leaves the item out of the message: n8n shows the itemIndex the error carries', () => {
 		let error: unknown;
 		try {

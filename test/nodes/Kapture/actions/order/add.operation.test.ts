@@ -57,13 +57,15 @@ describe('Create (v1)', () => {
 			deliveryStatus: 'AP',
 			associateFields: { channel: 'web' },
 		});
+		// IDs are text in every output, whichever API answered.
 		expect(out).toMatchObject({
+			operation: 'created',
 			status: 'success',
 			result: true,
-			order_id: order.id,
-			customer_id: order.customerId,
-			enquiry_id: order.enquiryId,
-			contact_id: order.contactId,
+			order_id: String(order.id),
+			customer_id: String(order.customerId),
+			enquiry_id: String(order.enquiryId),
+			contact_id: String(order.contactId),
 			action_event: 'ADD_ORDER',
 		});
 		expect(result.output(NODE)[0].pairedItem).toEqual({ item: 0 });
@@ -108,7 +110,7 @@ describe('Create (partner)', () => {
 			{ product_name: 'Case', rate: '10', quantity: '1', discount: '0' },
 		]);
 		expect(result.json(NODE)).toEqual([
-			expect.objectContaining({ order_id: String(order.id), status: 'success' }),
+			expect.objectContaining({ operation: 'created', order_id: String(order.id), status: 'success' }),
 		]);
 	});
 });
@@ -263,7 +265,7 @@ describe('Create: Parallel Requests', () => {
 		// Each output item belongs to its own input: its order carries that input's remark.
 		const byId = new Map(h.sandbox.listOrders().map((order) => [order.id, order]));
 		parallel.json(NODE).forEach((json, index) => {
-			expect(byId.get(json.order_id as number)?.remarks).toBe(`order ${index}`);
+			expect(byId.get(Number(json.order_id))?.remarks).toBe(`order ${index}`);
 		});
 		expect(h.sandbox.listOrders().map((order) => order.customerName).sort()).toEqual([...sequentialNames].sort());
 	});
