@@ -6,8 +6,9 @@ import { formatKaptureDate, isEmptyDate, type KaptureDateFormat } from './dates'
 
 /**
  * Input checks, written once for every operation. Each one throws a
- * NodeOperationError that names the field (as the editor shows it) and the
- * item, before anything is sent to Kapture.
+ * NodeOperationError before anything is sent to Kapture. The message starts
+ * with the field (as the editor shows it) and says what it must be; the item
+ * is n8n's itemIndex, which the editor shows itself.
  */
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -47,6 +48,17 @@ function quote(value: unknown): string {
 
 function isResourceLocator(value: unknown): value is { value: unknown } {
 	return isObject(value) && 'value' in value;
+}
+
+const DATE_EXAMPLE: Record<KaptureDateFormat, string> = {
+	day: '2024-05-31',
+	minute: '2024-05-31T14:30',
+	second: '2024-05-31T14:30:00',
+};
+
+/** The message for a date that is not a real calendar date; the pull filters use it too. */
+export function notADate(label: string, value: unknown, format: KaptureDateFormat = 'day'): string {
+	return `${label} must be a real date such as ${DATE_EXAMPLE[format]}, got ${quote(value)}`;
 }
 
 export class Validator {
@@ -94,7 +106,7 @@ export class Validator {
 			if (required) throw this.fail(`${label} is required`);
 			return '';
 		}
-		if (!DIGITS.test(text)) throw this.fail(`${label} must be a number, got ${quote(text)}`);
+		if (!DIGITS.test(text)) throw this.fail(`${label} must contain digits only, got ${quote(text)}`);
 		if (text.length > MAX_ID_DIGITS) {
 			throw this.fail(`${label} must have at most ${MAX_ID_DIGITS} digits, got ${text.length}`);
 		}
@@ -104,7 +116,7 @@ export class Validator {
 	email(value: unknown, label: string): string {
 		const text = this.limited(value, label, 'email');
 		if (text !== '' && !EMAIL.test(text)) {
-			throw this.fail(`${label} is not a valid email address, got ${quote(value)}`);
+			throw this.fail(`${label} must be an email address such as name@example.com, got ${quote(value)}`);
 		}
 		return text;
 	}
@@ -116,7 +128,7 @@ export class Validator {
 			return '';
 		}
 		const formatted = formatKaptureDate(value, format);
-		if (!formatted) throw this.fail(`${label} is not a valid date, got ${quote(value)}`);
+		if (!formatted) throw this.fail(notADate(label, value, format));
 		return formatted;
 	}
 

@@ -1,3 +1,6 @@
+import type { INode, INodeParameters, INodeProperties } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
 import { KaptureOrder } from '../../../nodes/Kapture/KaptureOrder.node';
 
 describe('node description', () => {
@@ -41,5 +44,106 @@ describe('node description', () => {
 			(property) => property.type !== 'notice' && !property.description && !['resource', 'operation', 'options'].includes(property.name),
 		);
 		expect(missing.map((property) => property.name)).toEqual([]);
+	});
+});
+
+/**
+ * What a new user sees before the first run, checked with n8n-workflow's own
+ * display and issue logic (the editor uses the same functions): the red
+ * "required" mark, hints under fields and notices.
+ */
+describe('what the editor marks and says before a run', () => {
+	const description = new KaptureOrder().description;
+	const { properties } = description;
+
+	/** The node as the editor holds it: our values on top of every default n8n fills in. */
+	function nodeWith(values: INodeParameters): INode {
+		const parameters = NodeHelpers.getNodeParameters(properties, { resource: 'order', ...values }, true, false, { typeVersion: 1 }, description);
+		return { id: 'n', name: 'Kapture Order', type: 'kaptureOrder', typeVersion: 1, position: [0, 0], parameters: parameters ?? {} };
+	}
+
+	/** The parameter issues n8n reports (red triangle in the editor; the run is refused while any exists). */
+	function issues(values: INodeParameters): Record<string, string[]> {
+		return NodeHelpers.getNodeParametersIssues(properties, nodeWith(values), description)?.parameters ?? {};
+	}
+
+	/** The properties named `name` the editor shows for these values. */
+	function shown(name: string, values: INodeParameters): INodeProperties[] {
+		const node = nodeWith(values);
+		return properties.filter(
+			(property) => property.name === name && NodeHelpers.displayParameter(node.parameters, property, node, description),
+		);
+	}
+
+	const only = (name: string, values: INodeParameters): INodeProperties => {
+		const found = shown(name, values);
+		expect(found).toHaveLength(1);
+		return found[0];
+	};
+
+	it('v1 Create and Update mark an empty Customer Name as required, in fields mode only', () => {
+		const filled = { customerName: 'Asha', phone: '9380491257' };
+		expect(issues({ operation: 'add', api: 'v1', ...filled })).toEqual({});
+		expect(issues({ operation: 'add', api: 'v1', ...filled, customerName: '' })).toEqual({
+			customerName: ['Parameter "Customer Name" is required.'],
+		});
+		expect(issues({ operation: 'update', api: 'v1', ...filled, customerName: '', orderId: { __rl: true, mode: 'id', value: '42' } })).toEqual({
+			customerName: ['Parameter "Customer Name" is required.'],
+		});
+		// An expression is not marked: what it gives is checked by the node, which names the field.
+		expect(issues({ operation: 'add', api: 'v1', ...filled, customerName: '={{ $json.name }}' })).toEqual({});
+		// Order JSON mode hides the field, so `required` cannot block a JSON run.
+		expect(issues({ operation: 'add', api: 'v1', specifyOrder: 'json', customerName: '' })).toEqual({});
+	});
+
+	it('partner Create cannot mark Customer Name required (Customer ID may replace it), so a hint says when it is', () => {
+		expect(issues({ operation: 'add', api: 'partner', customerName: '', phone: '1' })).toEqual({});
+		const name = only('customerName', { operation: 'add', api: 'partner' });
+		expect(name.required).toBe(false);
+		expect(name.hint).toBe('Required unless Order Fields > Customer ID is given');
+		expect(only('customerName', { operation: 'update', api: 'partner' }).hint).toBeUndefined();
+	});
+
+	it.each([
+		['add', 'v1'],
+		['add', 'partner'],
+		['update', 'v1'],
+		['update', 'partner'],
+	])('%s (%s): Phone or Email is said under Email, and Order JSON lists what it needs', (operation, api) => {
+		expect(only('email', { operation, api }).hint).toBe('Phone or Email is required: fill at least one of them');
+		expect(only('phone', { operation, api }).hint).toBeUndefined();
+		expect(only('orderJson', { operation, api, specifyOrder: 'json' }).hint).toMatch(/^Required: .*phone or email_id/);
+	});
+
+	it('Order ID: empty is "required" only (no digits complaint), letters get the digits message', () => {
+		const orderId = (value: string) => ({ __rl: true, mode: 'id', value });
+		const update = { operation: 'update', api: 'v1', customerName: 'Asha', phone: '1' };
+		expect(issues({ ...update, orderId: orderId('') })).toEqual({ orderId: ['Parameter "Order ID" is required.'] });
+		expect(issues({ ...update, orderId: orderId('12a') })).toEqual({ orderId: ['Order ID must contain digits only'] });
+		expect(issues({ ...update, orderId: orderId(' 42 ') })).toEqual({});
+		expect(issues({ ...update, orderId: orderId('={{ $json.id }}') })).toEqual({});
+		// Add Payment may go by Payment ID alone: its Order ID is optional and not marked when empty.
+		expect(issues({ operation: 'pay', orderId: orderId(''), amount: 10 })).toEqual({});
+	});
+
+	it('Add Payment: the Partner API note is a hint, not a warning-coloured notice', () => {
+		const pay = { operation: 'pay' };
+		const notices = properties.filter(
+			(property) => property.type === 'notice' && NodeHelpers.displayParameter(nodeWith(pay).parameters, property, nodeWith(pay), description),
+		);
+		expect(notices).toEqual([]);
+		expect(only('orderId', pay).hint).toMatch(/^Sent to Kapture's Partner API with the credential's Payment Update Auth Key/);
+		expect(only('customerId', pay).hint).toBe('Order ID and Customer ID are required unless Payment ID is given');
+	});
+
+	it('Get Many (v1): a notice right above Filters says one is needed; not for the partner API', () => {
+		const v1 = { operation: 'pull', api: 'v1' };
+		const node = nodeWith(v1);
+		const visible = properties.filter((property) => NodeHelpers.displayParameter(node.parameters, property, node, description));
+		const filters = visible.findIndex((property) => property.name === 'filters');
+		expect(visible[filters - 1]).toMatchObject({ type: 'notice', name: 'filtersNotice' });
+		expect(visible[filters - 1].displayName).toMatch(/^Add at least one filter/);
+		expect(shown('filtersNotice', { operation: 'pull', api: 'partner' })).toEqual([]);
+		for (const operation of ['add', 'update', 'get', 'pay']) expect(shown('filtersNotice', { operation })).toEqual([]);
 	});
 });

@@ -84,7 +84,7 @@ export function partnerOrderBody(
 	const fields = mapFields(v, PARTNER_ORDER_FIELDS, params.partnerFields, 'Order Fields');
 	const customerName = v.limited(params.customerName, 'Customer Name');
 	if (operation === 'add' && customerName === '' && fields.customer_id === undefined) {
-		throw v.fail('Customer Name is required (or Customer ID under Order Fields)');
+		throw v.fail('Customer Name is required unless Order Fields > Customer ID is given');
 	}
 
 	const order: IDataObject = {
@@ -124,7 +124,7 @@ function parseOrderJson(v: Validator, raw: unknown): IDataObject {
 		try {
 			value = JSON.parse(raw);
 		} catch (error) {
-			throw v.fail(`Order JSON is not valid JSON: ${(error as Error).message}`);
+			throw v.fail(`Order JSON must be valid JSON: ${(error as Error).message}`);
 		}
 	}
 	// A one-order array, as Kapture's partner examples show it, is accepted too.
@@ -143,12 +143,12 @@ export function v1BodyFromJson(
 ): IDataObject {
 	const body = parseOrderJson(v, raw);
 	const customer = body.customer_info;
-	if (!isObject(customer)) throw v.fail('Order JSON > customer_info is required (an object)');
+	if (!isObject(customer)) throw v.fail('Order JSON > customer_info is required and must be an object');
 	v.required(customer.customer_name, 'Order JSON > customer_info.customer_name');
 	const contacts = Array.isArray(body.contact_info) ? (body.contact_info as IDataObject[]) : [];
 	v.email(customer.email_id, 'Order JSON > customer_info.email_id');
 	v.oneOf([
-		[v.text(customer.phone), 'customer_info.phone'],
+		[v.text(customer.phone), 'Order JSON > customer_info.phone'],
 		[v.text(customer.email_id), 'customer_info.email_id'],
 		...contacts.map((contact, index): [string, string] => [
 			v.text(contact?.contact_person_phone) || v.text(contact?.contact_person_email),
@@ -174,11 +174,11 @@ export function partnerBodyFromJson(
 	const order = parseOrderJson(v, raw);
 	v.email(order.email_id, 'Order JSON > email_id');
 	v.oneOf([
-		[v.text(order.phone), 'phone'],
+		[v.text(order.phone), 'Order JSON > phone'],
 		[v.text(order.email_id), 'email_id'],
 	]);
 	if (operation === 'add' && v.text(order.customer_name) === '' && v.text(order.customer_id) === '') {
-		throw v.fail('Order JSON needs customer_name (or customer_id)');
+		throw v.fail('Order JSON > customer_name is required unless customer_id is given');
 	}
 	const orderId = operation === 'update' ? v.id(orderIdRaw, 'Order ID', true) : '';
 	return [{ ...order, ...(orderId ? { order_id: orderId } : {}) }];

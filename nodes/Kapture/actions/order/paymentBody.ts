@@ -25,7 +25,7 @@ export function paymentBody(v: Validator, params: PaymentParameters): IDataObjec
 	const amount = v.positiveAmount(params.amount, 'Amount');
 	if (paymentId === '' && (orderId === '' || customerId === '')) {
 		throw v.fail(
-			'Order ID and Customer ID are required (or a Payment ID)',
+			'Order ID and Customer ID are required unless Payment ID is given',
 			'Kapture records a payment against an order only when it gets both the order and the customer IDs, or the ID of an existing payment.',
 		);
 	}

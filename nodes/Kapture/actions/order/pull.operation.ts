@@ -63,6 +63,14 @@ const properties: INodeProperties[] = [
 	},
 	returnAllParameter,
 	limitParameter,
+	{
+		// Filters is a collection, and n8n shows no hint under a collection: a notice says it.
+		displayName: 'Add at least one filter: Kapture lists no orders without one (View ID and Sort By do not count)',
+		name: 'filtersNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { api: ['v1'] } },
+	},
 	filtersCollection(
 		PULL_FILTER_OPTIONS,
 		'Kapture returns only orders matching all filters given. At least one filter is required (View ID and Sort By do not count).',
@@ -144,8 +152,8 @@ function plan(context: IExecuteFunctions, itemIndex: number, cmId: number | unde
 		}
 		if (!Object.keys(filters).some((name) => SEARCH_FILTER_NAMES.has(name))) {
 			throw v.fail(
-				'Filters: add at least one filter',
-				'Kapture refuses to list orders without a filter: add for example Created After, Customer IDs or Order IDs (View ID and Sort By do not count).',
+				'Filters must contain at least one filter, for example Created After or Order IDs',
+				'Kapture refuses to list orders without a filter. View ID and Sort By do not count: they only shape the answer.',
 			);
 		}
 		return { ...base, filters: { cmId, ...filters } };
@@ -154,9 +162,12 @@ function plan(context: IExecuteFunctions, itemIndex: number, cmId: number | unde
 	const start = v.date(context.getNodeParameter('startDate', itemIndex, ''), 'Start Date', 'day', true);
 	const end = v.date(context.getNodeParameter('endDate', itemIndex, ''), 'End Date', 'day', true);
 	const span = daysBetween(start, end);
-	if (span < 0) throw v.fail(`End Date (${end}) is before Start Date (${start})`);
+	if (span < 0) throw v.fail(`End Date must be on or after Start Date (${start}), got ${end}`);
 	if (span >= MAX_PARTNER_RANGE_DAYS) {
-		throw v.fail(`The date range is ${span + 1} days long; read at most ${MAX_PARTNER_RANGE_DAYS} days per run`);
+		throw v.fail(
+			`End Date must be at most ${MAX_PARTNER_RANGE_DAYS - 1} days after Start Date, got ${span} days`,
+			`One run reads at most ${MAX_PARTNER_RANGE_DAYS} days; split longer ranges over several runs.`,
+		);
 	}
 	const extra: IDataObject = {
 		sortOnModificationDate: String(options.sortOnModificationDate === true),

@@ -43,8 +43,12 @@ export function partnerOrderFieldsFor(operation: WriteOperation): INodePropertie
 		...upFrontFields(operation, 'partner', {
 			orderIdPlaceholder: '4141343',
 			customerNameRequired: false,
-			customerNameDescription:
-				'Name of the customer. Required unless Customer ID (under Order Fields) is given.',
+			...(operation === 'add'
+				? {
+						customerNameDescription: 'Name of the customer placing the order',
+						customerNameHint: 'Required unless Order Fields > Customer ID is given',
+					}
+				: { customerNameDescription: 'Name of the customer; sent only when filled' }),
 		}),
 		{
 			displayName: 'Order Fields',

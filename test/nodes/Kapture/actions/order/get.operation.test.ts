@@ -58,10 +58,10 @@ describe('Get: both APIs give the same simplified order', () => {
 
 describe('Get: bad input is refused before any request', () => {
 	const cases: Array<[string, IDataObject, RegExp]> = [
-		['letters in the ID (editor check bypassed by an expression)', { orderId: locator('={{ "abc" }}') }, /Order ID must be a number, got "abc"/],
-		['letters in the ID (plain text)', { orderId: 'abc' }, /Order ID must be a number, got "abc"/],
+		['letters in the ID (editor check bypassed by an expression)', { orderId: locator('={{ "abc" }}') }, /^Order ID must contain digits only, got "abc"$/],
+		['letters in the ID (plain text)', { orderId: 'abc' }, /^Order ID must contain digits only, got "abc"$/],
 		['empty ID (expression)', { orderId: locator('={{ "" }}') }, /Order ID is required/],
-		['negative ID', { orderId: '-4' }, /Order ID must be a number, got "-4"/],
+		['negative ID', { orderId: '-4' }, /^Order ID must contain digits only, got "-4"$/],
 	];
 
 	it.each(cases)('%s', async (_name, parameters, message) => {

@@ -186,12 +186,13 @@ describe('Get Many (v1) while the list changes under it', () => {
 
 describe('Get Many: bad input is refused before any request', () => {
 	const cases: Array<[string, IDataObject, RegExp]> = [
-		['no filter (v1)', { api: 'v1', filters: {} }, /Filters: add at least one filter/],
-		['only View ID (v1)', { api: 'v1', filters: { viewId: '2' } }, /add at least one filter/],
-		['impossible date filter (v1)', { api: 'v1', filters: { createStartDate: '2024-02-31' } }, /Created After.*not a valid date/],
-		['end before start (partner)', { api: 'partner', startDate: '2024-05-02', endDate: '2024-05-01' }, /End Date \(2024-05-01\) is before Start Date \(2024-05-02\)/],
-		['impossible start date (partner)', { api: 'partner', startDate: '2024-13-01', endDate: '2024-05-01' }, /Start Date is not a valid date/],
-		['non-numeric enquiry ID (partner)', { api: 'partner', startDate: '2024-05-01', endDate: '2024-05-01', options: { enquiryId: 'x' } }, /Enquiry ID must be a number/],
+		['no filter (v1)', { api: 'v1', filters: {} }, /^Filters must contain at least one filter, for example Created After or Order IDs$/],
+		['only View ID (v1)', { api: 'v1', filters: { viewId: '2' } }, /^Filters must contain at least one filter/],
+		['impossible date filter (v1)', { api: 'v1', filters: { createStartDate: '2024-02-31' } }, /^Filters > Created After must be a real date such as 2024-05-31, got "2024-02-31"$/],
+		['end before start (partner)', { api: 'partner', startDate: '2024-05-02', endDate: '2024-05-01' }, /^End Date must be on or after Start Date \(2024-05-02\), got 2024-05-01$/],
+		['a range over 366 days (partner)', { api: 'partner', startDate: '2024-01-01', endDate: '2025-01-01' }, /^End Date must be at most 365 days after Start Date, got 366 days$/],
+		['impossible start date (partner)', { api: 'partner', startDate: '2024-13-01', endDate: '2024-05-01' }, /^Start Date must be a real date such as 2024-05-31, got "2024-13-01"$/],
+		['non-numeric enquiry ID (partner)', { api: 'partner', startDate: '2024-05-01', endDate: '2024-05-01', options: { enquiryId: 'x' } }, /^Options > Enquiry ID must contain digits only, got "x"$/],
 	];
 
 	it.each(cases)('%s', async (_name, parameters, message) => {
