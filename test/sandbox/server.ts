@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { partnerAuthorized, v1Authorized, type AuthConfig } from './auth';
 import { SandboxClock } from './clock';
 import { FaultController } from './faults';
+import { RequestLog, SandboxTimers, sendReply } from './http';
 import { classifyPushBody, getOrder, orderPush, payment, pullByDates } from './partner';
 import { htmlPage, partnerFailed, v1Failed, type Reply, type Settings } from './reply';
 import { copyOrder, Store } from './store';
@@ -94,10 +95,9 @@ export class Sandbox implements KaptureSandbox {
 	private readonly settings: Settings;
 	private readonly auth: AuthConfig;
 	private readonly faultController = new FaultController();
-	private readonly timers = new Set<NodeJS.Timeout>();
+	private readonly timers = new SandboxTimers();
 	private latencyMs: number;
-	private log: RequestLogEntry[] = [];
-	private readonly maxLogEntries: number;
+	private readonly log: RequestLog<RequestLogEntry>;
 	private seq = 0;
 	private current = 0;
 	private peak = 0;
@@ -127,7 +127,7 @@ export class Sandbox implements KaptureSandbox {
 			cmId: this.settings.cmId,
 		};
 		this.latencyMs = checkedMs(options.latencyMs ?? 0);
-		this.maxLogEntries = options.maxLogEntries ?? DEFAULTS.maxLogEntries;
+		this.log = new RequestLog(options.maxLogEntries ?? DEFAULTS.maxLogEntries);
 		this.store = new Store({
 			cmId: this.settings.cmId,
 			apiUserId: this.settings.apiUserId,
@@ -215,11 +215,11 @@ export class Sandbox implements KaptureSandbox {
 	}
 
 	requests(): RequestLogEntry[] {
-		return this.log.slice(Math.max(0, this.log.length - this.maxLogEntries));
+		return this.log.list();
 	}
 
 	clearRequests(): void {
-		this.log = [];
+		this.log.clear();
 	}
 
 	inFlight(): { current: number; peak: number } {
@@ -232,15 +232,14 @@ export class Sandbox implements KaptureSandbox {
 
 	reset(): void {
 		this.store.clear();
-		this.log = [];
+		this.log.clear();
 		this.seq = 0;
 		this.faultController.clear();
 	}
 
 	close(): Promise<void> {
 		this.closing ??= new Promise<void>((resolve) => {
-			for (const timer of this.timers) clearTimeout(timer);
-			this.timers.clear();
+			this.timers.cancelAll();
 			if (!this.server.listening) return resolve();
 			this.server.close(() => resolve());
 			this.server.closeAllConnections();
@@ -267,7 +266,7 @@ export class Sandbox implements KaptureSandbox {
 			body: undefined,
 			durationMs: 0,
 		};
-		this.record(entry);
+		this.log.record(entry);
 		this.current++;
 		if (this.current > this.peak) this.peak = this.current;
 
@@ -328,7 +327,7 @@ export class Sandbox implements KaptureSandbox {
 
 		const fault = this.faultController.take(api);
 		if (fault) entry.fault = fault.kind;
-		if (this.latencyMs > 0 && api !== 'inspect') await this.sleep(this.latencyMs);
+		if (this.latencyMs > 0 && api !== 'inspect') await this.timers.sleep(this.latencyMs);
 
 		if (fault && fault.kind !== 'slow') {
 			this.sendFault(req, res, fault);
@@ -336,7 +335,7 @@ export class Sandbox implements KaptureSandbox {
 		}
 
 		const reply = this.answer(route, entry, req.method ?? 'GET', body, malformed, query);
-		if (fault?.kind === 'slow') await this.sleep(fault.delayMs ?? DEFAULTS.slowDelayMs);
+		if (fault?.kind === 'slow') await this.timers.sleep(fault.delayMs ?? DEFAULTS.slowDelayMs);
 		this.send(res, reply);
 	}
 
@@ -419,7 +418,7 @@ export class Sandbox implements KaptureSandbox {
 				body: {
 					counts: this.store.counts(),
 					inFlight: this.inFlight(),
-					requests: limit > 0 ? this.log.slice(-limit) : [],
+					requests: limit > 0 ? this.log.list(limit) : [],
 					clock: { now: this.clock.now(), iso: new Date(this.clock.now()).toISOString(), frozen: this.clock.frozen },
 					config: {
 						cmId: this.settings.cmId,
@@ -468,34 +467,7 @@ export class Sandbox implements KaptureSandbox {
 	// ---- plumbing -------------------------------------------------------------
 
 	private send(res: http.ServerResponse, reply: Reply): void {
-		if (res.headersSent || res.destroyed) return;
-		const isHtml = reply.html !== undefined;
-		const payload = Buffer.from(isHtml ? (reply.html as string) : JSON.stringify(reply.body), 'utf8');
-		res.writeHead(reply.status, {
-			'Content-Type': isHtml ? 'text/html;charset=utf-8' : 'application/json;charset=UTF-8',
-			'Content-Length': payload.length,
-			...reply.headers,
-		});
-		res.end(payload);
-	}
-
-	private sleep(ms: number): Promise<void> {
-		return new Promise((resolve) => {
-			const timer = setTimeout(() => {
-				this.timers.delete(timer);
-				resolve();
-			}, ms);
-			this.timers.add(timer);
-		});
-	}
-
-	private record(entry: RequestLogEntry): void {
-		if (this.maxLogEntries <= 0) return;
-		this.log.push(entry);
-		// Trim in batches: one splice per many requests keeps appends O(1) on average.
-		if (this.log.length > this.maxLogEntries + Math.max(1000, this.maxLogEntries >> 2)) {
-			this.log.splice(0, this.log.length - this.maxLogEntries);
-		}
+		sendReply(res, reply);
 	}
 
 	private warn(what: string, error: unknown): void {
