@@ -1,0 +1,11 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** The value as a JSON object; {} for anything else (SourceHub sends [] for "none"). */
+export function objectOf(value: unknown): IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as IDataObject) : {};
+}
+
+/** The value as a list of JSON objects; [] for anything else. */
+export function listOf(value: unknown): IDataObject[] {
+	return Array.isArray(value) ? value.map(objectOf) : [];
+}
