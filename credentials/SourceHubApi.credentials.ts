@@ -7,6 +7,8 @@ import type {
 
 import { checkedBaseUrlOverride } from './shared/baseUrl';
 
+export const SOURCEHUB_CREDENTIAL_TYPE = 'sourceHubApi';
+
 /** SourceHub's two hosts; each has its own API keys. */
 export const SOURCEHUB_ENVIRONMENTS = {
 	live: 'https://webservices.sourcehub.in/api',

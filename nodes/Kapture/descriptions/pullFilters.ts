@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { formatKaptureDate } from '../helpers/dates';
+import { formatDateParameter } from '../../shared/helpers/dates';
 
 /**
  * The filters of Kapture's v1 order pull, written once: the Get Many
@@ -125,7 +125,7 @@ export function pullFiltersToBody(filters: IDataObject): IDataObject {
 		if (raw === undefined || raw === null || String(raw).trim() === '') continue;
 		if (DATE_FILTER_NAMES.has(name)) {
 			// n8n's date picker gives `2024-05-08T00:00:00` (or an ISO date); Kapture wants the day.
-			const day = formatKaptureDate(raw, 'day');
+			const day = formatDateParameter(raw, 'day');
 			if (!day) {
 				const label = PULL_FILTER_OPTIONS.find((option) => option.name === name)?.displayName ?? name;
 				throw new PullFilterError(name, `Filter "${label}" is not a valid date: "${String(raw)}"`);

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { idParameter, optionsCollection } from '../../shared/descriptions/common';
+
 /**
  * Fields more than one SourceHub operation shows, written once. n8n keeps a
  * value when the operation changes, so a field with the same name must have
@@ -7,27 +9,11 @@ import type { INodeProperties } from 'n8n-workflow';
  */
 
 export function customerIdParameter(description: string): INodeProperties {
-	return {
-		displayName: 'Customer ID',
-		name: 'customerId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '9',
-		description,
-	};
+	return idParameter({ displayName: 'Customer ID', name: 'customerId', noun: 'A customer ID', description, placeholder: '9' });
 }
 
 export function orderIdParameter(description: string): INodeProperties {
-	return {
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '41201',
-		description,
-	};
+	return idParameter({ displayName: 'Order ID', name: 'orderId', noun: 'An order ID', description, placeholder: '41201' });
 }
 
 export function simplifyParameter(what: 'order' | 'orders' | 'cart'): INodeProperties {
@@ -42,6 +28,11 @@ export function simplifyParameter(what: 'order' | 'orders' | 'cart'): INodePrope
 		default: true,
 		description: `Whether to return ${compact} instead of SourceHub's record as sent`,
 	};
+}
+
+/** Options of an operation that sends one request per item: Parallel Requests plus `extra`. */
+export function sourceHubOptions(extra: INodeProperties[] = []): INodeProperties {
+	return optionsCollection('SourceHub', extra);
 }
 
 export const ON_UNAVAILABLE_ITEMS = { fail: 'fail', output: 'output' } as const;

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Validator } from '../../Kapture/helpers/validation';
+import type { Validator } from '../../shared/helpers/validation';
 
 /** A 64-bit integer has at most 20 digits: a longer "ID" is a mistake, not a SourceHub record. */
 export const MAX_ID_DIGITS = 20;

@@ -1,8 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isObject } from '../../shared/helpers/objects';
+
 /** The value as a JSON object; {} for anything else (SourceHub sends [] for "none"). */
 export function objectOf(value: unknown): IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as IDataObject) : {};
+	return isObject(value) ? value : {};
 }
 
 /** The value as a list of JSON objects; [] for anything else. */

@@ -1,11 +1,16 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { Validator } from '../../../Kapture/helpers/validation';
+import { runPerItem } from '../../../shared/helpers/itemRunner';
+import type { OperationOption } from '../../../shared/helpers/operations';
+import { Validator } from '../../../shared/helpers/validation';
+import { sourceHubRequest } from '../../../shared/transport';
 import { sourceHubId } from '../../helpers/inputs';
-import { customerIdParameter, simplifyParameter } from '../fields';
+import { objectOf } from '../../helpers/records';
+import { simplifyCart } from '../../helpers/simplify';
+import { customerIdParameter, simplifyParameter, sourceHubOptions } from '../fields';
 
-export const option = {
+export const option: OperationOption = {
 	name: 'Get',
 	value: 'get',
 	description: "Get what is in a customer's cart, before placing an order from it",
@@ -15,6 +20,7 @@ export const option = {
 const properties: INodeProperties[] = [
 	customerIdParameter("SourceHub's numeric ID of the customer whose cart to read"),
 	simplifyParameter('cart'),
+	sourceHubOptions(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['cart'], operation: ['get'] } }, properties);
@@ -30,4 +36,22 @@ export function readParameters(context: IExecuteFunctions, itemIndex: number): C
 		customerId: sourceHubId(v, context.getNodeParameter('customerId', itemIndex, ''), 'Customer ID'),
 		simplify: context.getNodeParameter('simplify', itemIndex, true) as boolean,
 	};
+}
+
+/** One item per customer: the cart, with the customer's ID so later nodes know whose it is. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const node = this.getNode();
+	return await runPerItem(this, {
+		prepare: (itemIndex) => readParameters(this, itemIndex),
+		send: async ({ customerId, simplify }, itemIndex, scheduler) => {
+			const answer = await sourceHubRequest.call(this, 'getCart', { query: { customer_id: customerId } }, { itemIndex, scheduler });
+			const cart = objectOf(objectOf(answer).data);
+			if (Object.keys(cart).length === 0) {
+				throw new NodeOperationError(node, `SourceHub answered without a cart for customer ${customerId} [item ${itemIndex}]`, {
+					itemIndex,
+				});
+			}
+			return simplify ? { customerId, ...simplifyCart(cart) } : cart;
+		},
+	});
 }

@@ -1,11 +1,16 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { Validator } from '../../../Kapture/helpers/validation';
+import { runPerItem } from '../../../shared/helpers/itemRunner';
+import type { OperationOption } from '../../../shared/helpers/operations';
+import { Validator } from '../../../shared/helpers/validation';
+import { sourceHubRequest } from '../../../shared/transport';
 import { sourceHubId } from '../../helpers/inputs';
-import { orderIdParameter, simplifyParameter } from '../fields';
+import { objectOf } from '../../helpers/records';
+import { simplifyOrder } from '../../helpers/simplify';
+import { orderIdParameter, simplifyParameter, sourceHubOptions } from '../fields';
 
-export const option = {
+export const option: OperationOption = {
 	name: 'Get',
 	value: 'get',
 	description: 'Get an order by its ID, with its current status',
@@ -13,8 +18,9 @@ export const option = {
 };
 
 const properties: INodeProperties[] = [
-	orderIdParameter("SourceHub's numeric ID of the order (the id, not the order number)"),
+	orderIdParameter("SourceHub's numeric ID of the order (its id, not its order number)"),
 	simplifyParameter('order'),
+	sourceHubOptions(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['order'], operation: ['get'] } }, properties);
@@ -30,4 +36,23 @@ export function readParameters(context: IExecuteFunctions, itemIndex: number): G
 		orderId: sourceHubId(v, context.getNodeParameter('orderId', itemIndex, ''), 'Order ID'),
 		simplify: context.getNodeParameter('simplify', itemIndex, true) as boolean,
 	};
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const node = this.getNode();
+	return await runPerItem(this, {
+		prepare: (itemIndex) => readParameters(this, itemIndex),
+		send: async ({ orderId, simplify }, itemIndex, scheduler) => {
+			const answer = await sourceHubRequest.call(this, 'getOrder', { path: { id: orderId } }, { itemIndex, scheduler });
+			const order = objectOf(objectOf(answer).data);
+			if (Object.keys(order).length === 0) {
+				throw new NodeOperationError(node, `SourceHub has no order with ID ${orderId} [item ${itemIndex}]`, {
+					itemIndex,
+					description:
+						"Check the Order ID: it is SourceHub's id of the order (41201), not its order number (0041127). Also check Environment in the credential: test and live hold different orders.",
+				});
+			}
+			return simplify ? simplifyOrder(order) : order;
+		},
+	});
 }

@@ -1,15 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { limitParameter, returnAllParameter } from '../../../Kapture/actions/order/fields/common';
-import { Validator } from '../../../Kapture/helpers/validation';
+import { limitParameter, returnAllParameter } from '../../../shared/descriptions/common';
+import { runListPerItem } from '../../../shared/helpers/itemRunner';
+import type { OperationOption } from '../../../shared/helpers/operations';
+import { Validator } from '../../../shared/helpers/validation';
 import { customerPhone, dateRangeQuery } from '../../helpers/inputs';
+import { listOrderPages, MAX_PAGE_SIZE } from '../../helpers/orderPages';
+import { simplifyOrder } from '../../helpers/simplify';
 import { simplifyParameter } from '../fields';
 
-/** SourceHub serves at most this many orders per request (`count`). */
-export const MAX_PAGE_SIZE = 100;
-
-export const option = {
+export const option: OperationOption = {
 	name: 'Get Many',
 	value: 'getAll',
 	description: "List a customer's orders by phone number, optionally between two days",
@@ -80,4 +81,19 @@ export function readParameters(context: IExecuteFunctions, itemIndex: number): G
 		limit,
 		simplify: context.getNodeParameter('simplify', itemIndex, true) as boolean,
 	};
+}
+
+/**
+ * One output item per order. Every input item lists its own customer's
+ * orders; pages overlap, so an order that stays in the list while others
+ * join it is output exactly once (see readPages).
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await runListPerItem(this, {
+		prepare: (itemIndex) => readParameters(this, itemIndex),
+		limit: ({ limit }) => limit,
+		pages: ({ query, limit }, itemIndex, scheduler) =>
+			listOrderPages.call(this, query, { itemIndex, scheduler, pageSize: Math.min(MAX_PAGE_SIZE, limit), overlap: true }),
+		output: (order, { simplify }) => (simplify ? simplifyOrder(order) : order),
+	});
 }

@@ -1,5 +1,5 @@
 import { partnerOrderBody, v1OrderBody } from '../../../../../nodes/Kapture/actions/order/orderBody';
-import { validatorFor as v } from '../../__fixtures__/validator';
+import { validatorFor as v } from '../../../shared/__fixtures__/validator';
 
 describe('orderBody', () => {
 	it('v1 add: key/value lists become objects, booleans kept, empties dropped', () => {

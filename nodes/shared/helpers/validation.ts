@@ -1,12 +1,12 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { formatKaptureDate, isEmptyDate, type KaptureDateFormat } from './dates';
+import { formatDateParameter, isEmptyDate, type DateFormat } from './dates';
 
 /**
  * Input checks, written once for every operation. Each one throws a
  * NodeOperationError that names the field (as the editor shows it) and the
- * item, before anything is sent to Kapture.
+ * item, before anything is sent.
  */
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -49,7 +49,7 @@ export class Validator {
 		return text;
 	}
 
-	/** A Kapture id: digits only. Empty is allowed unless `required`. */
+	/** An id: digits only. Empty is allowed unless `required`. */
 	id(value: unknown, label: string, required = false): string {
 		const text = this.text(value);
 		if (text === '') {
@@ -68,13 +68,13 @@ export class Validator {
 		return text;
 	}
 
-	/** A date parameter formatted for Kapture; '' when left empty. */
-	date(value: unknown, label: string, format: KaptureDateFormat, required = false): string {
+	/** A date parameter formatted as `format` (see formatDateParameter); '' when left empty. */
+	date(value: unknown, label: string, format: DateFormat, required = false): string {
 		if (isEmptyDate(value)) {
 			if (required) throw this.fail(`${label} is required`);
 			return '';
 		}
-		const formatted = formatKaptureDate(value, format);
+		const formatted = formatDateParameter(value, format);
 		if (!formatted) throw this.fail(`${label} is not a valid date, got ${quote(value)}`);
 		return formatted;
 	}
