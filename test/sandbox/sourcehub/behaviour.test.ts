@@ -256,6 +256,21 @@ describe('inspection', () => {
 		expect(orders.map((o: any) => o.laststatus.name)).toEqual(['Delivered']);
 	});
 
+	test('beforeAnswer runs before each API answer, so data can change between two requests', async () => {
+		sb.seedOrders(CUSTOMER, 3);
+		const seen: string[] = [];
+		sb.beforeAnswer((entry) => {
+			seen.push(entry.api);
+			if (entry.query.skip === '2') sb.seedOrders(CUSTOMER, 1);
+		});
+		expect((await listOrders(sb, { phone_number: '9163367906', count: 2, skip: 0 })).body.data.orders).toHaveLength(2);
+		expect((await listOrders(sb, { phone_number: '9163367906', count: 2, skip: 2 })).body.data.orders).toHaveLength(2);
+		expect(seen).toEqual(['listOrders', 'listOrders']);
+		sb.reset();
+		await listOrders(sb, { phone_number: '9163367906' });
+		expect(seen).toHaveLength(2);
+	});
+
 	test('reset brings back the documented data and ids', async () => {
 		sb.addCustomer();
 		sb.fillCart(CUSTOMER, [{ productId: PRODUCT, quantity: 1 }]);

@@ -111,6 +111,7 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 	private readonly log: RequestLog<SourceHubRequestLogEntry>;
 	private readonly tzMinutes: number;
 	private latencyMs: number;
+	private hook: ((entry: SourceHubRequestLogEntry) => void) | undefined;
 	private seq = 0;
 	private current = 0;
 	private peak = 0;
@@ -255,11 +256,16 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 		return { current: this.current, peak: this.peak };
 	}
 
+	beforeAnswer(hook: ((entry: SourceHubRequestLogEntry) => void) | undefined): void {
+		this.hook = hook;
+	}
+
 	reset(): void {
 		this.store.reset();
 		this.log.clear();
 		this.seq = 0;
 		this.faultController.clear();
+		this.hook = undefined;
 	}
 
 	close(): Promise<void> {
@@ -340,6 +346,7 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 		const route = apiPath === undefined ? { api: 'unknown' as const } : routeOf(apiPath.replace(/\/+$/, ''), entry.method);
 		entry.api = route.api;
 		entry.authorized = this.authorized(req.headers.authorization);
+		this.hook?.(entry);
 
 		const fault = route.api === 'unknown' ? undefined : this.faultController.take(route.api);
 		if (fault) entry.fault = fault.kind;

@@ -206,7 +206,13 @@ export interface SourceHubSandbox {
 	requests(): SourceHubRequestLogEntry[];
 	clearRequests(): void;
 	inFlight(): { current: number; peak: number };
-	/** Back to the documented example data; empty request log, no faults. Options and clock stay. */
+	/**
+	 * Runs `hook` for every API request after it is logged and before it is
+	 * answered (faulted requests included), so a test can change the data
+	 * between two page reads. `undefined` removes it.
+	 */
+	beforeAnswer(hook: ((entry: SourceHubRequestLogEntry) => void) | undefined): void;
+	/** Back to the documented example data; empty request log, no faults, no hook. Options and clock stay. */
 	reset(): void;
 	close(): Promise<void>;
 }
