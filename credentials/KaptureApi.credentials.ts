@@ -36,6 +36,13 @@ type PartnerApiName = keyof typeof PARTNER_KEYS;
 
 export type KaptureApiName = 'v1' | PartnerApiName;
 
+/** Every field holding a secret: the transport keeps their values out of every message and output. */
+export const KAPTURE_SECRET_FIELDS: readonly string[] = [
+	'password',
+	'authKey',
+	...Object.values(PARTNER_KEYS).map((key) => key.field),
+];
+
 // A subdomain is one DNS label: anything else could send the secrets to another host.
 const SUBDOMAIN_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 

@@ -52,6 +52,10 @@ const PAGING_FAILURES: Record<PagingFailure, [string, string]> = {
 		'The list of orders kept changing while the trigger was reading it',
 		'Nothing was emitted and nothing is lost: the next poll reads again from the same place.',
 	],
+	repeating: [
+		'Kapture kept answering with orders the trigger had already read',
+		'Kapture may not be honouring the offset of the pull; nothing was emitted and the next poll tries again from the same place.',
+	],
 	tooManyRequests: [
 		'Reading new orders from Kapture needed too many requests',
 		'Lower the Overlap Window option or narrow the filters; the next poll tries again from the same place.',

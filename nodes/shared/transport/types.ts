@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IPollFuncti
 
 import type { RequestScheduler } from './scheduler';
 import type { RetrySettings } from './retry';
+import type { SecretFields } from './secrets';
 
 /** Every n8n context the transport can send from: nodes, the trigger, option loaders. */
 export type TransportContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
@@ -53,6 +54,8 @@ export interface Vendor<Name extends string = string, Auth extends string = stri
 	authHeader?: string;
 	/** Name of the Error the credential throws for an unusable setting (shown as it is, nothing sent). */
 	credentialErrorName?: string;
+	/** The credential's secrets: scrubbed, in every encoding, from everything the transport returns or throws. */
+	secrets: SecretFields;
 	/** Where to look when the address may be wrong, e.g. "check Subdomain or Base URL Override in the credential". */
 	addressHint: string;
 	/**

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import {
 	KAPTURE_API_HEADER,
 	KAPTURE_CREDENTIAL_TYPE,
+	KAPTURE_SECRET_FIELDS,
 	type KaptureApiName,
 } from '../../../../credentials/KaptureApi.credentials';
 import { isObject } from '../../helpers/objects';
@@ -83,6 +84,7 @@ export const KAPTURE: Vendor<KaptureEndpointName, KaptureApiName> = {
 	product: 'Kapture',
 	authHeader: KAPTURE_API_HEADER,
 	credentialErrorName: 'KaptureCredentialError',
+	secrets: { fields: KAPTURE_SECRET_FIELDS, basicPairs: [['username', 'password']] },
 	addressHint: 'check Subdomain or Base URL Override in the credential',
 	refusalIn(body) {
 		if (Array.isArray(body)) return body.find((element) => isObject(element) && saysFailed(element));

@@ -92,6 +92,20 @@ describe('readPages with overlap, on a list that loses records ahead of the read
 		expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
 	});
 
+	it('a step back that lands on the page before again reads on from its end', async () => {
+		const all = orders(10);
+		const list = pagedList(all, 50);
+		list.onRequest((request) => {
+			// The read at 4 finds none of 10..6 (10 and 9 left) and steps back; meanwhile 12 and 11 arrive,
+			// so the page read at 0 ends with 6, a record of the page before: not the end of the list.
+			if (request === 2) all.splice(8, 2);
+			if (request === 3) all.push(...orders(2, 11));
+		});
+		const records = await readAll(list.fetch, { pageSize: 5, overlap: true });
+		expect(idsOf(records)).toEqual(expect.arrayContaining([1, 2, 3, 4, 5, 6, 7, 8]));
+		expect(list.calls.map(([offset]) => offset)).toEqual([0, 4, 0, 4, 8]);
+	});
+
 	it('reads again from the start when the whole page before has left the list', async () => {
 		const all = orders(200);
 		const list = pagedList(all, 50);
@@ -113,6 +127,15 @@ describe('readPages with overlap, on a list that loses records ahead of the read
 		await expect(readAll(list.fetch, { pageSize: 50, overlap: true, maxRestarts: 2 })).rejects.toThrow(
 			new PagingError('The list kept changing while it was read', 'unstable'),
 		);
+	});
+
+	it('gives up on a server that keeps sending the same page whatever the offset', async () => {
+		const page = orders(50);
+		const fetch = jest.fn(async () => page);
+		await expect(readAll(fetch, { pageSize: 50, overlap: true })).rejects.toThrow(
+			new PagingError('The server sent 3 pages in a row holding only records already read', 'repeating'),
+		);
+		expect(fetch).toHaveBeenCalledTimes(4);
 	});
 
 	it('raises a page size of 1 to 2, the least that can overlap', async () => {
