@@ -9,6 +9,9 @@ import { checkedBaseUrlOverride } from './shared/baseUrl';
 
 export const SOURCEHUB_CREDENTIAL_TYPE = 'sourceHubApi';
 
+/** The field holding the secret: the transport keeps its value out of every message and output. */
+export const SOURCEHUB_SECRET_FIELDS: readonly string[] = ['apiKey'];
+
 /** SourceHub's two hosts; each has its own API keys. */
 export const SOURCEHUB_ENVIRONMENTS = {
 	live: 'https://webservices.sourcehub.in/api',

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { SOURCEHUB_CREDENTIAL_TYPE } from '../../../../credentials/SourceHubApi.credentials';
+import { SOURCEHUB_CREDENTIAL_TYPE, SOURCEHUB_SECRET_FIELDS } from '../../../../credentials/SourceHubApi.credentials';
 import { isObject } from '../../helpers/objects';
 import { findMessage } from '../answers';
 import { vendorRequest } from '../request';
@@ -68,6 +68,8 @@ export const SOURCEHUB: Vendor<SourceHubEndpointName, SourceHubAuth> = {
 	credentialType: SOURCEHUB_CREDENTIAL_TYPE,
 	product: 'SourceHub',
 	credentialErrorName: 'SourceHubCredentialError',
+	// The key goes out as `Bearer <key>`; the scrubber takes out the key in every encoding and any Bearer token.
+	secrets: { fields: SOURCEHUB_SECRET_FIELDS },
 	addressHint: 'check Environment and Base URL Override (it ends in /api) in the SourceHub credential',
 	// SourceHub fails with an HTTP error; a 2xx carrying an error object is a refusal all the same.
 	refusalIn: (body) => (sourceHubErrorIn(body) ? body : undefined),

@@ -8,7 +8,7 @@ import type {
 import { sourceHubAuthorization, sourceHubBaseUrl } from '../../../../credentials/SourceHubApi.credentials';
 import { isObject } from '../../helpers/objects';
 import { interpretAnswer } from '../answers';
-import { redactSecrets } from '../request';
+import { scrubberFor, type Scrubber } from '../secrets';
 import { SOURCEHUB, sourceHubErrorIn } from './sourcehub';
 
 /**
@@ -26,7 +26,7 @@ interface FullResponse {
 }
 
 const ok = (message: string): INodeCredentialTestResult => ({ status: 'OK', message });
-const error = (message: string): INodeCredentialTestResult => ({ status: 'Error', message: redactSecrets(message) });
+const error = (message: string): INodeCredentialTestResult => ({ status: 'Error', message });
 
 function codeOf(failure: unknown): string {
 	for (let current = failure as IDataObject | undefined, depth = 0; current && depth < 5; depth++) {
@@ -36,7 +36,7 @@ function codeOf(failure: unknown): string {
 	return failure instanceof Error ? failure.message : String(failure);
 }
 
-/** What the Test button shows for SourceHub's answer to the probe. */
+/** What the Test button shows for SourceHub's answer to the probe (already scrubbed of the key). */
 export function judgeProbe(baseUrl: string, response: FullResponse): INodeCredentialTestResult {
 	const answer = interpretAnswer(SOURCEHUB, response.statusCode, response.body);
 	const wrongAddress = (what: string) =>
@@ -74,13 +74,14 @@ export async function sourceHubCredentialTest(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
+	const scrubber: Scrubber = scrubberFor(SOURCEHUB.secrets, data);
 	let baseUrl: string;
 	let authorization: string;
 	try {
 		baseUrl = sourceHubBaseUrl(data);
 		authorization = sourceHubAuthorization(data);
 	} catch (problem) {
-		return error((problem as Error).message);
+		return error(scrubber.text((problem as Error).message));
 	}
 	let response: FullResponse;
 	try {
@@ -91,13 +92,14 @@ export async function sourceHubCredentialTest(
 			uri: `${baseUrl}${PROBE.path}`,
 			qs: PROBE.query,
 			headers: { Accept: 'application/json', Authorization: authorization },
-			json: true,
+			// The raw text, so the key is taken out before anything reads the answer.
+			json: false,
 			simple: false,
 			resolveWithFullResponse: true,
 			timeout: TIMEOUT_MS,
 		})) as FullResponse;
 	} catch (failure) {
-		return error(`Could not reach SourceHub at ${baseUrl} (${codeOf(failure)}). Check Environment, or Base URL Override (it ends in /api).`);
+		return error(scrubber.text(`Could not reach SourceHub at ${baseUrl} (${codeOf(failure)}). Check Environment, or Base URL Override (it ends in /api).`));
 	}
-	return judgeProbe(baseUrl, response);
+	return judgeProbe(baseUrl, { statusCode: response.statusCode, body: scrubber.body(response.body) });
 }
