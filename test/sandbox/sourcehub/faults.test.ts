@@ -54,14 +54,27 @@ test('reset: the connection is closed without an answer, nothing placed', async 
 	expect(sb.requests()[0]).toMatchObject({ fault: 'reset', status: 0 });
 });
 
+/** Polls until `check` holds (the machine may be busy: no fixed sleeps). */
+async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error('condition not reached in time');
+		await new Promise((r) => setTimeout(r, 5));
+	}
+}
+
 test('slow: the order is placed at once and the answer comes late', async () => {
-	sb.faults.script({ kind: 'slow', delayMs: 300, api: 'createOrder' });
+	sb.faults.script({ kind: 'slow', delayMs: 1000, api: 'createOrder' });
 	const started = Date.now();
-	const pending = createOrder(sb, CUSTOMER);
-	await new Promise((r) => setTimeout(r, 100));
-	expect(sb.counts().orders).toBe(1);
+	let answered = false;
+	const pending = createOrder(sb, CUSTOMER).then((res) => {
+		answered = true;
+		return res;
+	});
+	await until(() => sb.counts().orders === 1);
+	expect(answered).toBe(false);
 	expect((await pending).status).toBe(200);
-	expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+	expect(Date.now() - started).toBeGreaterThanOrEqual(990);
 });
 
 test('a fault for one API leaves the others alone; rate rules are seeded', async () => {
@@ -81,10 +94,12 @@ test('a fault for one API leaves the others alone; rate rules are seeded', async
 });
 
 test('latency delays every API answer and shows in the in-flight count', async () => {
-	sb.setLatency(150);
+	sb.setLatency(300);
+	const started = Date.now();
 	const both = Promise.all([getCart(sb, CUSTOMER), getCart(sb, CUSTOMER)]);
-	await new Promise((r) => setTimeout(r, 50));
-	expect(sb.inFlight().current).toBe(2);
+	await until(() => sb.inFlight().current === 2);
 	await both;
-	expect(sb.inFlight()).toEqual({ current: 0, peak: 2 });
+	expect(Date.now() - started).toBeGreaterThanOrEqual(295);
+	await until(() => sb.inFlight().current === 0);
+	expect(sb.inFlight().peak).toBe(2);
 });
