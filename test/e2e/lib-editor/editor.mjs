@@ -119,7 +119,12 @@ export async function startEditorN8n({ repoRoot, keep = !!process.env.KAPTURE_E2
 					type: SOURCEHUB_TYPE,
 					typeVersion: 1,
 					position: [0, 0],
-					parameters: { resource: 'order', operation: 'create', customerId: { __rl: true, mode: 'id', value: '={{ $json.sourceHubCustomerId }}' } },
+					parameters: {
+						resource: 'order',
+						operation: 'create',
+						customerId: { __rl: true, mode: 'id', value: '={{ $json.sourceHubCustomerId }}' },
+						options: { onUnavailableItems: 'output', parallelRequests: 5 },
+					},
 					credentials: { sourceHubApi: { id: sourceHubCredential, name: SOURCEHUB_CREDENTIAL_NAME } },
 				},
 			],
