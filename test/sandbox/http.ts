@@ -1,6 +1,8 @@
 // HTTP plumbing both sandboxes (Kapture's and SourceHub's) share.
 
-import type http from 'node:http';
+import http, { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 import type { Reply } from './reply';
 
@@ -60,4 +62,82 @@ export class SandboxTimers {
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
 	}
+}
+
+/**
+ * One sandbox's HTTP server on 127.0.0.1: listening, the in-flight count
+ * (from arrival until the response is closed), its timers, and a close that
+ * also drops idle keep-alive sockets.
+ */
+export class SandboxHttp {
+	readonly timers = new SandboxTimers();
+	private readonly server: http.Server;
+	private current = 0;
+	private peak = 0;
+	private boundPort = 0;
+	private closing: Promise<void> | undefined;
+
+	constructor(onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void, keepAliveTimeoutMs: number) {
+		this.server = createServer({ noDelay: true }, onRequest);
+		this.server.keepAliveTimeout = keepAliveTimeoutMs;
+	}
+
+	async listen(port = 0): Promise<void> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, '127.0.0.1', () => {
+				this.server.off('error', reject);
+				resolve();
+			});
+		});
+		this.boundPort = (this.server.address() as AddressInfo).port;
+	}
+
+	get port(): number {
+		return this.boundPort;
+	}
+
+	inFlight(): { current: number; peak: number } {
+		return { current: this.current, peak: this.peak };
+	}
+
+	resetPeak(): void {
+		this.peak = this.current;
+	}
+
+	/** Counts a request in flight until its response closes; `done` gets the status sent (0: none) and the time taken. */
+	track(res: http.ServerResponse, done: (status: number, durationMs: number) => void): void {
+		const startedAt = performance.now();
+		this.current++;
+		if (this.current > this.peak) this.peak = this.current;
+		res.once('close', () => {
+			this.current--;
+			done(res.writableFinished ? res.statusCode : 0, performance.now() - startedAt);
+		});
+	}
+
+	close(): Promise<void> {
+		this.closing ??= new Promise<void>((resolve) => {
+			this.timers.cancelAll();
+			if (!this.server.listening) return resolve();
+			this.server.close(() => resolve());
+			this.server.closeAllConnections();
+		});
+		return this.closing;
+	}
+}
+
+/** Reads a request body; `done` gets its text, or undefined when it is larger than `maxBytes`. */
+export function readBody(req: http.IncomingMessage, res: http.ServerResponse, maxBytes: number, done: (raw: string | undefined) => void): void {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	req.on('data', (chunk: Buffer) => {
+		size += chunk.length;
+		if (size <= maxBytes) chunks.push(chunk);
+	});
+	req.on('error', () => res.destroy());
+	req.on('end', () => {
+		if (size > maxBytes) return done(undefined);
+		done(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
+	});
 }

@@ -2,13 +2,11 @@
 // faults, the request log, in-flight counting and the /__sandbox/* inspection
 // endpoints, around the store and the endpoint handlers.
 
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import type http from 'node:http';
 
 import { SandboxClock } from '../clock';
 import { FaultController } from '../faults';
-import { RequestLog, SandboxTimers, sendReply } from '../http';
+import { readBody, RequestLog, SandboxHttp, sendReply } from '../http';
 import { htmlPage, type Reply } from '../reply';
 import {
 	createOrder,
@@ -44,6 +42,7 @@ export const SOURCEHUB_DEFAULTS = {
 	maxLogEntries: 200_000,
 	slowDelayMs: 1000,
 	maxBodyBytes: 1024 * 1024,
+	keepAliveTimeoutMs: 30_000,
 } as const;
 
 /** SourceHub's answer to a missing or wrong key, word for word from its page. */
@@ -103,20 +102,15 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 	readonly apiKey: string;
 	readonly faults: SourceHubSandbox['faults'];
 
-	private readonly server: http.Server;
+	private readonly http: SandboxHttp;
 	private readonly store = new SourceHubStore();
 	private readonly settings: HandlerSettings;
 	private readonly faultController = new FaultController<SourceHubApiName>();
-	private readonly timers = new SandboxTimers();
 	private readonly log: RequestLog<SourceHubRequestLogEntry>;
 	private readonly tzMinutes: number;
 	private latencyMs: number;
 	private hook: ((entry: SourceHubRequestLogEntry) => void) | undefined;
 	private seq = 0;
-	private current = 0;
-	private peak = 0;
-	private boundPort = 0;
-	private closing: Promise<void> | undefined;
 
 	constructor(private readonly options: SourceHubSandboxOptions = {}) {
 		this.clock = new SandboxClock(options.now);
@@ -138,27 +132,19 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 			rate: (rate, spec, seed) => faults.rate(rate, spec, seed),
 			clear: () => faults.clear(),
 		};
-		this.server = http.createServer({ noDelay: true }, (req, res) => this.onRequest(req, res));
-		this.server.keepAliveTimeout = 30_000;
+		this.http = new SandboxHttp((req, res) => this.onRequest(req, res), SOURCEHUB_DEFAULTS.keepAliveTimeoutMs);
 	}
 
 	async listen(): Promise<void> {
-		await new Promise<void>((resolve, reject) => {
-			this.server.once('error', reject);
-			this.server.listen(this.options.port ?? 0, '127.0.0.1', () => {
-				this.server.off('error', reject);
-				resolve();
-			});
-		});
-		this.boundPort = (this.server.address() as AddressInfo).port;
+		await this.http.listen(this.options.port);
 	}
 
 	get port(): number {
-		return this.boundPort;
+		return this.http.port;
 	}
 
 	get origin(): string {
-		return `http://127.0.0.1:${this.boundPort}`;
+		return `http://127.0.0.1:${this.http.port}`;
 	}
 
 	get baseUrl(): string {
@@ -253,7 +239,7 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 	}
 
 	inFlight(): { current: number; peak: number } {
-		return { current: this.current, peak: this.peak };
+		return this.http.inFlight();
 	}
 
 	beforeAnswer(hook: ((entry: SourceHubRequestLogEntry) => void) | undefined): void {
@@ -269,19 +255,12 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 	}
 
 	close(): Promise<void> {
-		this.closing ??= new Promise<void>((resolve) => {
-			this.timers.cancelAll();
-			if (!this.server.listening) return resolve();
-			this.server.close(() => resolve());
-			this.server.closeAllConnections();
-		});
-		return this.closing;
+		return this.http.close();
 	}
 
 	// ---- request pipeline -----------------------------------------------------
 
 	private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-		const startedAt = performance.now();
 		const url = new URL(req.url ?? '/', this.origin);
 		const entry: SourceHubRequestLogEntry = {
 			seq: ++this.seq,
@@ -296,27 +275,17 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 			durationMs: 0,
 		};
 		this.log.record(entry);
-		this.current++;
-		this.peak = Math.max(this.peak, this.current);
-		res.once('close', () => {
-			this.current--;
-			entry.durationMs = performance.now() - startedAt;
-			entry.status = res.writableFinished ? res.statusCode : 0;
+		this.http.track(res, (status, durationMs) => {
+			entry.durationMs = durationMs;
+			entry.status = status;
 			if (this.options.logRequests) {
 				const fault = entry.fault ? ` [${entry.fault}]` : '';
 				process.stdout.write(`[sourcehub] ${entry.method} ${req.url} -> ${entry.status || 'no answer'} ${entry.api}${fault} ${entry.durationMs.toFixed(1)}ms\n`);
 			}
 		});
 
-		const chunks: Buffer[] = [];
-		let size = 0;
-		req.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			if (size <= SOURCEHUB_DEFAULTS.maxBodyBytes) chunks.push(chunk);
-		});
-		req.on('error', () => res.destroy());
-		req.on('end', () => {
-			const raw = Buffer.concat(chunks).toString('utf8');
+		readBody(req, res, SOURCEHUB_DEFAULTS.maxBodyBytes, (raw = '') => {
+			// SourceHub's endpoints take no body; one too large is logged as empty.
 			if (raw.trim() !== '') {
 				try {
 					entry.body = JSON.parse(raw);
@@ -350,7 +319,7 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 
 		const fault = route.api === 'unknown' ? undefined : this.faultController.take(route.api);
 		if (fault) entry.fault = fault.kind;
-		if (this.latencyMs > 0) await this.timers.sleep(this.latencyMs);
+		if (this.latencyMs > 0) await this.http.timers.sleep(this.latencyMs);
 		if (fault?.kind === 'reset') {
 			req.socket.destroy();
 			return;
@@ -362,7 +331,7 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 		}
 
 		const reply = this.answer(route, entry.authorized, url, source);
-		if (fault?.kind === 'slow') await this.timers.sleep(fault.delayMs ?? SOURCEHUB_DEFAULTS.slowDelayMs);
+		if (fault?.kind === 'slow') await this.http.timers.sleep(fault.delayMs ?? SOURCEHUB_DEFAULTS.slowDelayMs);
 		sendReply(res, reply);
 	}
 
