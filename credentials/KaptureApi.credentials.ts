@@ -90,11 +90,16 @@ export function kaptureAuthorization(
 	const key = specificKey !== '' ? specificKey : String(credentials.authKey ?? '').trim();
 	if (key === '') {
 		throw new KaptureCredentialError(
-			`An Auth Key is needed for this operation (Kapture partner API "${api}"): fill Auth Key in the Kapture credential`,
+			`An Auth Key is needed for this operation: fill Auth Key (or ${PARTNER_KEYS[api].displayName}) in the Kapture credential`,
 		);
 	}
 	// Kapture shows partner keys ready to use, so they are sent as they are.
 	return `Basic ${key}`;
+}
+
+/** Where the secret of one API is filled in, as the credential's fields are labelled. */
+export function secretLabel(api: KaptureApiName): string {
+	return api === 'v1' ? 'Username and Password' : `${PARTNER_KEYS[api].displayName} (or Auth Key)`;
 }
 
 function isKaptureApiName(value: unknown): value is KaptureApiName {

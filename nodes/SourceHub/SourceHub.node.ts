@@ -1,11 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { resourcesSubtitle } from '../shared/helpers/operations';
 import { sourceHubCredentialTest } from '../shared/transport/vendors/sourcehubCredentialTest';
-import * as cart from './actions/cart/Cart.resource';
-import * as order from './actions/order/Order.resource';
-import { router } from './actions/router';
+import { resourcesProperties, router, subtitle } from './actions/router';
 
 export class SourceHub implements INodeType {
 	// The rule only sees a literal subtitle; ours is derived (see below).
@@ -17,10 +14,7 @@ export class SourceHub implements INodeType {
 		group: ['transform'],
 		version: 1,
 		// Derived from the operation registries, so no operation can be missing from it.
-		subtitle: resourcesSubtitle({
-			order: { operations: order.operations, noun: 'order' },
-			cart: { operations: cart.operations, noun: 'cart' },
-		}),
+		subtitle,
 		description: "Place sales orders from a customer's cart in SourceHub, read them and their status",
 		defaults: { name: 'SourceHub' },
 		usableAsTool: true,
@@ -42,8 +36,7 @@ export class SourceHub implements INodeType {
 				],
 				default: 'order',
 			},
-			...order.description,
-			...cart.description,
+			...resourcesProperties,
 		],
 	};
 

@@ -185,7 +185,7 @@ describe('SourceHub node in n8n: operations, credential Test, example', { timeou
 		const items = n8n.outputOf(run, 'SourceHub');
 		assert.equal(items.length, 2);
 		assert.equal(items[0].json.id, '41201');
-		assert.equal(items[1].json.error, 'Order ID must be a number, got "SO-0041127" [item 1]');
+		assert.equal(items[1].json.error, 'Order ID must be a number, got "SO-0041127"');
 		assert.deepEqual(items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }]);
 		assert.deepEqual(sh.requests().slice(from).map((entry) => entry.path), ['/api/orders/41201']);
 	});

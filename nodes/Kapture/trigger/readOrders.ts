@@ -73,7 +73,7 @@ export async function readOrders(pages: AsyncIterable<Page>, options: ReadOption
 		orderKey(order) ??
 		fail(
 			'Kapture returned an order without a numeric id or createDate',
-			`The trigger sorts and remembers orders by these two fields. The order read was: ${JSON.stringify(order).slice(0, 300)}`,
+			`The trigger sorts and remembers orders by these two fields (ids up to 9007199254740991). The order read was: ${JSON.stringify(order).slice(0, 300)}`,
 		);
 	const byId = new Map<number, ReadEntry>();
 	let newestFirst = true;

@@ -2,23 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Validator } from '../../shared/helpers/validation';
 
-/** A 64-bit integer has at most 20 digits: a longer "ID" is a mistake, not a SourceHub record. */
-export const MAX_ID_DIGITS = 20;
-
-/** A SourceHub customer or order ID: required, digits only, kept as text (no precision lost). */
-export function sourceHubId(v: Validator, value: unknown, label: string): string {
-	const id = v.id(value, label, true);
-	if (id.length > MAX_ID_DIGITS) {
-		throw v.fail(`${label} is ${id.length} digits long; SourceHub IDs have at most ${MAX_ID_DIGITS}`);
-	}
-	return id;
-}
-
 const PHONE = /^\+?[\d\s()-]+$/;
 
 /** The phone SourceHub lists a customer's orders by: required, a phone number, sent as typed. */
 export function customerPhone(v: Validator, value: unknown): string {
-	const phone = v.required(value, 'Customer Phone');
+	const phone = v.required(value, 'Customer Phone', 'phone');
 	if (!PHONE.test(phone) || !/\d/.test(phone)) {
 		throw v.fail(`Customer Phone must be a phone number (digits, spaces, +, - and brackets), got "${phone.slice(0, 40)}"`);
 	}

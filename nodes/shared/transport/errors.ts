@@ -64,9 +64,10 @@ function contextOf(site: FailureSite, delivery: Delivery, httpStatus?: number): 
 	};
 }
 
-function hintFor(vendor: Vendor, message: string | undefined): string | undefined {
+function hintFor(vendor: Vendor, endpoint: Endpoint, message: string | undefined): string | undefined {
 	if (!message) return undefined;
-	return vendor.knownErrors.find(([pattern]) => pattern.test(message))?.[1];
+	const hint = vendor.knownErrors.find(([pattern]) => pattern.test(message))?.[1];
+	return typeof hint === 'function' ? hint(endpoint) : hint;
 }
 
 /** What a user must know about a write that may have taken effect although it failed. */
@@ -85,10 +86,11 @@ export function answerError(context: TransportContext, site: FailureSite, answer
 	let error: NodeApiError;
 	switch (answer.kind) {
 		case 'refused': {
-			const said = answer.message ?? `${product} reported a failure without saying why`;
-			error = new NodeApiError(context.getNode(), { message: said } as JsonObject, {
-				message: `${product} refused the ${endpoint.label} request: "${said}"`,
-				description: hintFor(vendor, answer.message),
+			// Only the vendor's own words are quoted.
+			const said = answer.message ? `: "${answer.message}"` : ' without saying why';
+			error = new NodeApiError(context.getNode(), { message: answer.message ?? '' } as JsonObject, {
+				message: `${product} refused the ${endpoint.label} request${said}`,
+				description: hintFor(vendor, endpoint, answer.message),
 				httpCode: String(answer.status),
 				itemIndex,
 			});
@@ -102,7 +104,7 @@ export function answerError(context: TransportContext, site: FailureSite, answer
 				message: `${product} ${text}${address}${said}${retried}`,
 				description: uncertainWrite
 					? carriedOut.trim()
-					: (hintFor(vendor, answer.message) ?? `Endpoint: ${endpoint.label}`),
+					: (hintFor(vendor, endpoint, answer.message) ?? `Endpoint: ${endpoint.label}`),
 				httpCode: String(answer.status),
 				itemIndex,
 			});

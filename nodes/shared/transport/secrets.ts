@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { isObject } from '../helpers/objects';
+import { parseJson } from './answers';
 
 /** Which credential values are secret, described by each vendor. */
 export interface SecretFields {
@@ -87,7 +88,7 @@ export class Scrubber {
 		if (typeof raw === 'string') {
 			if (!this.finds(raw)) return raw;
 			try {
-				return this.value(JSON.parse(raw) as unknown);
+				return this.value(parseJson(raw));
 			} catch {
 				return this.text(raw);
 			}

@@ -37,8 +37,8 @@ export interface Endpoint<Auth extends string = string> {
 	nothingFound?: NothingFound;
 }
 
-/** Hints added to an error whose vendor message matches. */
-export type KnownErrors = Array<[RegExp, string]>;
+/** Hints added to an error whose vendor message matches; a function words it for the endpoint (its secret). */
+export type KnownErrors = Array<[RegExp, string | ((endpoint: Endpoint) => string)]>;
 
 /** Everything the transport needs to know about one vendor. One file per vendor under vendors/. */
 export interface Vendor<Name extends string = string, Auth extends string = string> {

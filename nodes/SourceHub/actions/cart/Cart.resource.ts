@@ -1,7 +1,2 @@
-import { operationMap, resourceProperties } from '../../../shared/helpers/operations';
-import * as get from './get.operation';
-
-/** The operations of the Cart resource (see Order.resource.ts). */
-export const operations = operationMap({ get });
-
-export const description = resourceProperties('cart', operations, 'get');
+/** The operations of the Cart resource, one line each (see Order.resource.ts). */
+export * as get from './get.operation';

@@ -5,7 +5,6 @@ import { runPerItem } from '../../../shared/helpers/itemRunner';
 import type { OperationOption } from '../../../shared/helpers/operations';
 import { Validator } from '../../../shared/helpers/validation';
 import { sourceHubRequest } from '../../../shared/transport';
-import { sourceHubId } from '../../helpers/inputs';
 import { objectOf } from '../../helpers/records';
 import { simplifyCart } from '../../helpers/simplify';
 import { customerIdParameter, simplifyParameter, sourceHubOptions } from '../fields';
@@ -33,7 +32,7 @@ export interface CartParameters {
 export function readParameters(context: IExecuteFunctions, itemIndex: number): CartParameters {
 	const v = new Validator(context.getNode(), itemIndex);
 	return {
-		customerId: sourceHubId(v, context.getNodeParameter('customerId', itemIndex, ''), 'Customer ID'),
+		customerId: v.id(context.getNodeParameter('customerId', itemIndex, ''), 'Customer ID', true),
 		simplify: context.getNodeParameter('simplify', itemIndex, true) as boolean,
 	};
 }
@@ -47,7 +46,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const answer = await sourceHubRequest.call(this, 'getCart', { query: { customer_id: customerId } }, { itemIndex, scheduler });
 			const cart = objectOf(objectOf(answer).data);
 			if (Object.keys(cart).length === 0) {
-				throw new NodeOperationError(node, `SourceHub answered without a cart for customer ${customerId} [item ${itemIndex}]`, {
+				throw new NodeOperationError(node, `SourceHub answered without a cart for customer ${customerId}`, {
 					itemIndex,
 				});
 			}

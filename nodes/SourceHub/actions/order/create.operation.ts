@@ -5,7 +5,6 @@ import { runPerItem } from '../../../shared/helpers/itemRunner';
 import type { OperationOption } from '../../../shared/helpers/operations';
 import { Validator } from '../../../shared/helpers/validation';
 import { sourceHubRequest } from '../../../shared/transport';
-import { sourceHubId } from '../../helpers/inputs';
 import { objectOf } from '../../helpers/records';
 import { simplifyOrder } from '../../helpers/simplify';
 import { describeUnavailable, unavailableItemsIn } from '../../helpers/unavailable';
@@ -45,7 +44,7 @@ export function readParameters(context: IExecuteFunctions, itemIndex: number): C
 	const v = new Validator(context.getNode(), itemIndex);
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {
-		customerId: sourceHubId(v, context.getNodeParameter('customerId', itemIndex, ''), 'Customer ID'),
+		customerId: v.id(context.getNodeParameter('customerId', itemIndex, ''), 'Customer ID', true),
 		simplify: context.getNodeParameter('simplify', itemIndex, true) as boolean,
 		outputUnavailable: options.onUnavailableItems === ON_UNAVAILABLE_ITEMS.output,
 	};
@@ -75,7 +74,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				}
 				throw new NodeOperationError(
 					node,
-					`SourceHub placed no order for customer ${customerId}: ${describeUnavailable(unavailable, data.message)} [item ${itemIndex}]`,
+					`SourceHub placed no order for customer ${customerId}: ${describeUnavailable(unavailable, data.message)}`,
 					{
 						itemIndex,
 						description:
@@ -86,7 +85,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (data.id === undefined && data.order_no === undefined) {
 				throw new NodeOperationError(
 					node,
-					`SourceHub answered the order for customer ${customerId} without an order or unavailable items [item ${itemIndex}]`,
+					`SourceHub answered the order for customer ${customerId} without an order or unavailable items`,
 					{
 						itemIndex,
 						description:

@@ -5,7 +5,6 @@ import { runPerItem } from '../../../shared/helpers/itemRunner';
 import type { OperationOption } from '../../../shared/helpers/operations';
 import { Validator } from '../../../shared/helpers/validation';
 import { sourceHubRequest } from '../../../shared/transport';
-import { sourceHubId } from '../../helpers/inputs';
 import { objectOf } from '../../helpers/records';
 import { simplifyOrder } from '../../helpers/simplify';
 import { orderIdParameter, simplifyParameter, sourceHubOptions } from '../fields';
@@ -33,7 +32,7 @@ export interface GetParameters {
 export function readParameters(context: IExecuteFunctions, itemIndex: number): GetParameters {
 	const v = new Validator(context.getNode(), itemIndex);
 	return {
-		orderId: sourceHubId(v, context.getNodeParameter('orderId', itemIndex, ''), 'Order ID'),
+		orderId: v.id(context.getNodeParameter('orderId', itemIndex, ''), 'Order ID', true),
 		simplify: context.getNodeParameter('simplify', itemIndex, true) as boolean,
 	};
 }
@@ -46,7 +45,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const answer = await sourceHubRequest.call(this, 'getOrder', { path: { id: orderId } }, { itemIndex, scheduler });
 			const order = objectOf(objectOf(answer).data);
 			if (Object.keys(order).length === 0) {
-				throw new NodeOperationError(node, `SourceHub has no order with ID ${orderId} [item ${itemIndex}]`, {
+				throw new NodeOperationError(node, `SourceHub has no order with ID ${orderId}`, {
 					itemIndex,
 					description:
 						"Check the Order ID: it is SourceHub's id of the order (41201), not its order number (0041127). Also check Environment in the credential: test and live hold different orders.",

@@ -25,13 +25,15 @@ describe('Order > Create parameters', () => {
 	});
 
 	it.each([
-		['', /^Customer ID is required \[item 3\]$/],
-		['abc', /^Customer ID must be a number, got "abc" \[item 3\]$/],
+		['', /^Customer ID is required$/],
+		['abc', /^Customer ID must be a number, got "abc"$/],
 		['9.5', /Customer ID must be a number/],
 		['-9', /Customer ID must be a number/],
-		['1'.repeat(21), /Customer ID is 21 digits long; SourceHub IDs have at most 20/],
-	])('refuses Customer ID %p', (customerId, message) => {
+		['1'.repeat(20), /Customer ID must have at most 19 digits, got 20/],
+	])('refuses Customer ID %p, on the item it came from', (customerId, message) => {
 		expect(() => create.readParameters(contextWith({ customerId }), 3)).toThrow(message);
+		// The message names the field; n8n's itemIndex names the item.
+		expect(() => create.readParameters(contextWith({ customerId }), 3)).toThrow(expect.objectContaining({ context: expect.objectContaining({ itemIndex: 3 }) }));
 	});
 });
 
@@ -43,7 +45,7 @@ describe('Order > Get and Cart > Get parameters', () => {
 
 	it('names the field of a bad id', () => {
 		expect(() => get.readParameters(contextWith({ orderId: '0041127x' }), 0)).toThrow(/^Order ID must be a number, got "0041127x"/);
-		expect(() => cartGet.readParameters(contextWith({ customerId: '' }), 1)).toThrow(/^Customer ID is required \[item 1\]/);
+		expect(() => cartGet.readParameters(contextWith({ customerId: '' }), 1)).toThrow(/^Customer ID is required/);
 	});
 });
 

@@ -36,7 +36,7 @@ describe('Get', () => {
 		const output = result.output(NODE);
 		expect(output.map((item) => item.json.id ?? item.json.error)).toEqual([
 			String(orders[0].id),
-			'SourceHub has no order with ID 777 [item 1]',
+			'SourceHub has no order with ID 777',
 			String(orders[1].id),
 			String(orders[2].id),
 		]);
@@ -45,7 +45,7 @@ describe('Get', () => {
 
 	it('without Continue On Fail the unknown order stops the node, its hint telling id from order number', async () => {
 		const result = await h.run({ operation: 'get', orderId: byId(777) });
-		expect(errorMessage(result)).toBe('SourceHub has no order with ID 777 [item 0]');
+		expect(errorMessage(result)).toBe('SourceHub has no order with ID 777');
 		expect((result.error as { description?: string }).description).toMatch(/not its order number/);
 	});
 
