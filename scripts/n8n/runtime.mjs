@@ -65,16 +65,23 @@ function nodePackageName() {
 const KEPT_NPM_SETTING =
 	/^npm_config_(registry|.*:registry|\/\/.*|cache|userconfig|globalconfig|cafile|ca|cert|key|strict_ssl|proxy|https?_proxy|noproxy|local_address|maxsockets|fetch_.*)$/i;
 
-// Environment for npm/node-gyp: Node 24 first on PATH, headers from its folder,
-// build from source (no prebuilt-binary downloads), never prompt.
-function buildEnv(nodeDir) {
-	// Started from `npm run …`, this process inherits the project's .npmrc as
-	// npm_config_* variables (ignore-scripts=true among them), which would make
-	// the rebuild below build nothing. The installer sets every npm setting it
-	// relies on itself.
-	const env = Object.fromEntries(
+/**
+ * This process's environment for an npm that works in another folder. Started
+ * from `npm run …`, this process inherits the project's .npmrc as npm_config_*
+ * variables (ignore-scripts=true, local_prefix = this repository among them):
+ * passed on, they would make npm build nothing, or install into the repository.
+ */
+export function foreignNpmEnv() {
+	return Object.fromEntries(
 		Object.entries(process.env).filter(([key]) => !/^npm_(config|lifecycle|package)_/i.test(key) || KEPT_NPM_SETTING.test(key)),
 	);
+}
+
+// Environment for npm/node-gyp: Node 24 first on PATH, headers from its folder,
+// build from source (no prebuilt-binary downloads), never prompt. The installer
+// sets every npm setting it relies on itself.
+function buildEnv(nodeDir) {
+	const env = foreignNpmEnv();
 	env.npm_config_ignore_scripts = 'false';
 	if (nodeDir) {
 		env.PATH = `${path.join(nodeDir, 'bin')}${path.delimiter}${env.PATH || ''}`;
