@@ -35,9 +35,14 @@ const TAG = '[n8n-runtime]';
 // isolated-vm runs n8n 2.x's default expression engine ("vm"): without it
 // `n8n start` and `n8n execute` exit with "Could not initialize the vm
 // expression engine".
+// `fromSource`: sqlite3's install script would download a binary from GitHub,
+// so it is compiled. isolated-vm 7 (n8n 2.x) ships binaries for the common
+// platforms and Node versions in its tarball and node-gyp-build picks one, as
+// in a user's `npm install n8n`; it compiles (~5 min on 2 cores) only where
+// none fits. n8n 1.x's isolated-vm ships none and compiles.
 const REBUILDS = [
-	{ name: 'sqlite3', optional: false },
-	{ name: 'isolated-vm', optional: false },
+	{ name: 'sqlite3', optional: false, fromSource: true },
+	{ name: 'isolated-vm', optional: false, fromSource: false },
 ];
 
 export function cacheRoot() {
@@ -217,9 +222,26 @@ function run(cmd, args, { cwd, env, attempt, label }) {
 	});
 }
 
-// The first compiled addon (*.node) in a module's own folders, not its dependencies'.
-function compiledBinding(moduleDir) {
-	const pending = [moduleDir];
+// The binding Node will load for a native module: node-gyp's output (build/),
+// or, for a module that picks a prebuilt binary with node-gyp-build, the one
+// it picks, asked of the target Node so that platform, ABI and libc match.
+// Undefined if neither exists: npm can report a rebuild as successful having
+// run no build script at all.
+function nativeBinding(moduleDir, nodeBin, env) {
+	const compiled = firstNodeFile(path.join(moduleDir, 'build'));
+	if (compiled) return { file: compiled, how: 'compiled' };
+	const dir = JSON.stringify(moduleDir);
+	const pick = spawnSync(nodeBin, ['-e', `process.stdout.write(require(require.resolve('node-gyp-build', { paths: [${dir}] })).path(${dir}))`], {
+		env,
+		encoding: 'utf8',
+	});
+	if (pick.status === 0 && pick.stdout.endsWith('.node')) return { file: pick.stdout, how: 'prebuilt binary' };
+	return undefined;
+}
+
+// The first addon (*.node) under a folder, not counting dependencies'.
+function firstNodeFile(root) {
+	const pending = [root];
 	while (pending.length > 0) {
 		const current = pending.pop();
 		let entries = [];
@@ -469,26 +491,29 @@ export async function ensureRuntime({ version = DEFAULT_N8N_VERSION, nodeVersion
 			log(`step 3/${steps}: building native modules (${present.map((r) => r.name).join(', ') || 'none'}, ~2 min)`);
 			for (const r of present) {
 				let exit = 0;
+				const moduleEnv = { ...env };
+				if (!r.fromSource) delete moduleEnv.npm_config_build_from_source;
 				try {
 					await run(npm.cmd, [...npm.pre, 'rebuild', '--foreground-scripts', r.name], {
 						cwd: dir,
-						env,
+						env: moduleEnv,
 						attempt,
 						label: `npm rebuild ${r.name}`,
 					});
 				} catch (err) {
 					exit = err.exit;
 				}
-				// npm can report success having built nothing (scripts switched off):
-				// judge by the compiled binding on disk.
-				const binding = compiledBinding(path.join(dir, 'node_modules', r.name));
+				const moduleDir = path.join(dir, 'node_modules', r.name);
+				const binding = nativeBinding(moduleDir, nodeBin, env);
 				if (binding) {
-					fs.appendFileSync(attempt.file, `built ${path.relative(dir, binding)}\n`);
+					const line = `${r.name}: ${binding.how} ${path.relative(moduleDir, binding.file)}`;
+					fs.appendFileSync(attempt.file, `${line}\n`);
+					log(`  ${line}`);
 					continue;
 				}
 				const what = exit
 					? `the native module ${r.name} did not compile (npm rebuild exited ${exit})`
-					: `the native module ${r.name} was not built: npm rebuild ran no build script, and there is no compiled .node file under node_modules/${r.name}`;
+					: `the native module ${r.name} was not built: npm rebuild ran no build script, and node_modules/${r.name} has no compiled .node file${r.fromSource ? '' : ' nor a prebuilt one for this platform'}`;
 				if (r.optional) log(`  warning: ${what}; continuing (optional)`);
 				else fail(`step 3/${steps} (native modules)`, what, 'build');
 			}
