@@ -295,7 +295,10 @@ async function withLock(lockDir, fn, { logFile } = {}) {
 				continue;
 			}
 			if (Date.now() > deadline) {
-				throw new Error(`${TAG} waited an hour for the install of pid ${pid || '?'} (lock ${lockDir}); stop that process, or delete the lock folder if no install is running`);
+				throw Object.assign(
+					new Error(`waited an hour for the install of pid ${pid || '?'} (lock ${lockDir}): stop that process, or delete the lock folder if no install is running`),
+					{ plain: true },
+				);
 			}
 			if (!told) {
 				log(`waiting for another install (pid ${pid || '?'}) holding ${lockDir}${logFile ? `; its log: ${logFile}` : ''}`);
@@ -599,7 +602,7 @@ if (isMain) {
 			console.error(`${TAG} ${err.message}\n${usage}`);
 			process.exit(2);
 		}
-		const plain = err instanceof RuntimeInstallError && !process.env.KAPTURE_N8N_DEBUG;
+		const plain = (err instanceof RuntimeInstallError || err?.plain) && !process.env.KAPTURE_N8N_DEBUG;
 		console.error(`${TAG} FAILED: ${plain ? err.message : err && err.stack ? err.stack : err}`);
 		process.exit(1);
 	}
