@@ -36,10 +36,10 @@ const TAG = '[n8n-runtime]';
 // `n8n start` and `n8n execute` exit with "Could not initialize the vm
 // expression engine".
 // `fromSource`: sqlite3's install script would download a binary from GitHub,
-// so it is compiled. isolated-vm 7 (n8n 2.x) ships binaries for the common
-// platforms and Node versions in its tarball and node-gyp-build picks one, as
-// in a user's `npm install n8n`; it compiles (~5 min on 2 cores) only where
-// none fits. n8n 1.x's isolated-vm ships none and compiles.
+// so it is compiled. isolated-vm (6.2 in n8n 1.123, 7.0 in 2.40) ships binaries
+// for the common platforms and Node versions in its tarball and node-gyp-build
+// picks one, as in a user's `npm install n8n`; it compiles (~5 min on 2 cores)
+// only where none fits.
 const REBUILDS = [
 	{ name: 'sqlite3', optional: false, fromSource: true },
 	{ name: 'isolated-vm', optional: false, fromSource: false },
