@@ -82,9 +82,9 @@ describe('release guard', () => {
 	});
 
 	it('refuses a built node that n8n.nodes does not register', () => {
-		const { exit, out } = runGuard(packageDir(PUBLISHABLE, { extraBuilt: ['dist/nodes/SourceHub/SourceHub.node.js'] }));
+		const { exit, out } = runGuard(packageDir(PUBLISHABLE, { extraBuilt: ['dist/nodes/Forgotten/Forgotten.node.js'] }));
 		expect(exit).toBe(1);
-		expect(out).toContain('n8n.nodes: dist/nodes/SourceHub/SourceHub.node.js is built but not registered');
+		expect(out).toContain('n8n.nodes: dist/nodes/Forgotten/Forgotten.node.js is built but not registered');
 	});
 
 	it('refuses runtime dependencies and a version without a CHANGELOG section', () => {
