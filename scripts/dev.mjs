@@ -311,7 +311,13 @@ async function main() {
 	// Ports first, so a clash shows before the long steps.
 	let n8nPort = opts.port || (await freePort());
 	if (await portInUse(n8nPort)) {
-		throw new Error(`port ${n8nPort} is in use (another n8n or \`npm run dev\`?). Stop it, or pick another port: npm run dev -- --port 5679`);
+		// Not 5679 or 5681: another n8n's task broker and runner use those.
+		let other = 0;
+		for (let p = 5700; p < 5720 && !other; p++) if (!(await portInUse(p))) other = p;
+		throw new Error(
+			`port ${n8nPort} is in use (another n8n or \`npm run dev\`?). Stop it, or pick another port: ` +
+				`npm run dev -- --port ${other || '<n>'} (--port 0 picks any free port)`,
+		);
 	}
 
 	sandbox = await step(`starting the Kapture sandbox with ${opts.seed} orders`, async () => {
@@ -334,6 +340,8 @@ async function main() {
 			shutdown('sandbox gone', 1);
 		}, 1000);
 	});
+	// The notify example's Slack webhook goes to a local stand-in: the port after
+	// the sandbox's (3901 by default), or any free port if that one is taken.
 	inbox = await startInbox(Number(new URL(sandbox.baseUrl).port) + 1);
 
 	const runtime = await step('preparing n8n (installs n8n 2.40.7 + Node 24 the first time, ~6 min; then reused)', () => ensureRuntime());
@@ -417,6 +425,7 @@ async function main() {
 		`             log in as ${OWNER.email} / ${OWNER.password}`,
 		`  sandbox    ${base}  (fake Kapture, ${sandbox.orders} orders; state: ${base}/__sandbox/state)`,
 		`  credential "${CREDENTIAL.name}" (Kapture API) -> ${base}`,
+		`  slack      ${inbox.url}  (stand-in for the new-order example's Slack webhook; messages print here)`,
 		'  workflows',
 		...imported.map((wf) => {
 			let how = 'open it and click Execute workflow';

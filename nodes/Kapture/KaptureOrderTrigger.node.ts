@@ -22,7 +22,10 @@ export class KaptureOrderTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: 'New order',
-		description: 'Starts the workflow once for every new order in Kapture CRM',
+		// n8n's nodes panel shows this text for the Kapture Order + Trigger pair
+		// (the merged entry takes the trigger's description), so it covers both,
+		// as n8n's own n8n / n8n Trigger pair does.
+		description: 'Create, update, read and record payments for orders in Kapture CRM, and start workflows on new orders',
 		defaults: {
 			name: 'Kapture Order Trigger',
 		},

@@ -137,6 +137,7 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 		assert.ok(dev.output.includes(`n8n        ${baseUrl}`), dev.output);
 		const [, email, password] = /log in as (\S+) \/ (\S+)/.exec(dev.output);
 		assert.ok(dev.output.includes(`curl -X POST ${sandboxUrl}/__sandbox/orders -d '{"count":3}'`), dev.output);
+		assert.match(dev.output, /slack {6}http:\/\/127\.0\.0\.1:\d+\/notify {2}\(stand-in/);
 
 		const get = await login(`http://127.0.0.1:${n8nPort}`, email, password);
 		const workflows = await get('/rest/workflows');
@@ -165,6 +166,25 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 		assert.equal(await listening(n8nPort), false, 'n8n is down');
 		assert.equal(await listening(sandboxPort), false, 'the sandbox is down');
 		await waitFor('no process left in the user folder', () => processesUsing(dir).length === 0, 10_000);
+	});
+
+	test('a taken n8n port is refused before anything starts, with a free port to use instead (not n8n\'s 5679)', async () => {
+		const taken = net.createServer();
+		await new Promise((r) => taken.listen(0, '127.0.0.1', r));
+		const port = taken.address().port;
+		try {
+			dev = runDev(['--no-build', '--port', String(port), '--sandbox-port', String(sandboxPort), '--dir', dir]);
+			const exit = await Promise.race([dev.exited, timeout(60_000)]);
+			assert.deepEqual(exit, { code: 1, signal: null }, dev.output);
+			assert.match(dev.output, new RegExp(`port ${port} is in use`));
+			const [, suggested] = /npm run dev -- --port (\d+) \(--port 0 picks any free port\)/.exec(dev.output) ?? [];
+			assert.ok(suggested, dev.output);
+			assert.notEqual(suggested, '5679');
+			assert.equal(await listening(Number(suggested)), false, `the suggested port ${suggested} is free`);
+			assert.doesNotMatch(dev.output, /starting the Kapture sandbox/, 'fails before the sandbox starts');
+		} finally {
+			await new Promise((r) => taken.close(r));
+		}
 	});
 
 	test('a second run on the same folder comes up too (KAPTURE_DEV_EXIT_AFTER_READY=1)', async () => {
