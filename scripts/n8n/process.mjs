@@ -1,7 +1,7 @@
-// Running n8n processes: a command to completion (`n8n import:workflow`, `npm
-// pack`), or a long-running one (`n8n start`, `n8n worker`) in its own process
-// group, ready when its health URL answers, stopped with SIGTERM (then SIGKILL),
-// and killed if this process is interrupted.
+// Running processes: an n8n command to completion (`n8n import:workflow`, `npm
+// pack`), or a long-running one (`n8n start`, `n8n worker`, a database) in its
+// own process group, ready when its health URL answers, stopped with SIGTERM
+// (then SIGKILL), and killed if this process is interrupted.
 //
 // Plain ESM, no dependencies.
 
@@ -91,34 +91,22 @@ export async function runN8n(runtime, args, { cwd, env, timeoutMs = 180_000 }) {
 }
 
 /**
- * Starts a long-running `n8n <args>` (start, worker, webhook) in its own
- * process group, and waits until `ready()` resolves truthy.
- * @param {object} o
- * @param {{nodeBin: string, n8nBin: string}} o.runtime
- * @param {string[]} o.args  e.g. ['start'] or ['worker', '--concurrency=2']
- * @param {string} o.cwd
- * @param {object} o.env
- * @param {() => Promise<boolean>} o.ready  polled every 500 ms
- * @param {string} [o.label]  for messages and the echoed output
- * @param {boolean} [o.verbose]  echo the output to stderr
- * @param {number} [o.timeoutMs]
- * @returns {Promise<N8nProcess>}
+ * Spawns a long-running command in its own process group (so stopping it
+ * also ends its children), keeps its output, and kills the group if this
+ * process exits or is interrupted.
+ * @returns {GroupProcess}
  *
- * @typedef {object} N8nProcess
+ * @typedef {object} GroupProcess
  * @property {number} pid  also the process group id
+ * @property {string} label
  * @property {() => string} output  everything printed so far (the last ~1 MB)
- * @property {() => Promise<void>} stop  SIGTERM to the group, SIGKILL after 20 s
- * @property {(signal?: string) => Promise<object>} kill  sends a signal to the group, resolves on exit
  * @property {Promise<{code: number|null, signal: string|null}>} exited
  * @property {() => boolean} hasExited
+ * @property {(signal?: string) => Promise<object>} kill  sends a signal to the group, resolves on exit
+ * @property {(signal?: string, graceMs?: number) => Promise<void>} stop  `signal` (SIGTERM) to the group, SIGKILL after graceMs (20 s)
  */
-export async function startN8nProcess({ runtime, args, cwd, env, ready, label = `n8n ${args[0]}`, verbose = false, timeoutMs = 180_000 }) {
-	const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], {
-		cwd,
-		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true, // own process group: stop() ends the task runner too
-	});
+export function spawnInGroup(cmd, args, { cwd, env, label = cmd, verbose = false } = {}) {
+	const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	let output = '';
 	const onData = (d) => {
 		output += d;
@@ -149,8 +137,7 @@ export async function startN8nProcess({ runtime, args, cwd, env, ready, label = 
 		liveProcesses.delete(killOnParentExit);
 	});
 	watchSignals();
-
-	const handle = {
+	return {
 		pid: child.pid,
 		label,
 		output: () => output,
@@ -160,21 +147,41 @@ export async function startN8nProcess({ runtime, args, cwd, env, ready, label = 
 			signalGroup(signal);
 			return await exitPromise;
 		},
-		async stop() {
+		async stop(signal = 'SIGTERM', graceMs = 20_000) {
 			if (!exited) {
-				signalGroup('SIGTERM');
-				const t = setTimeout(() => signalGroup('SIGKILL'), 20_000);
+				signalGroup(signal);
+				const t = setTimeout(() => signalGroup('SIGKILL'), graceMs);
 				await exitPromise;
 				clearTimeout(t);
 			}
-			// Whatever is left of the group (task runner).
+			// Whatever is left of the group (n8n's task runner, Postgres's backends).
 			signalGroup('SIGKILL');
 		},
 	};
+}
 
+/**
+ * Starts a long-running `n8n <args>` (start, worker, webhook) with
+ * spawnInGroup, and waits until `ready()` resolves truthy.
+ * @param {object} o
+ * @param {{nodeBin: string, n8nBin: string}} o.runtime
+ * @param {string[]} o.args  e.g. ['start'] or ['worker', '--concurrency=2']
+ * @param {string} o.cwd
+ * @param {object} o.env
+ * @param {() => Promise<boolean>} o.ready  polled every 500 ms
+ * @param {string} [o.label]  for messages and the echoed output
+ * @param {boolean} [o.verbose]  echo the output to stderr
+ * @param {number} [o.timeoutMs]
+ * @returns {Promise<GroupProcess>}
+ */
+export async function startN8nProcess({ runtime, args, cwd, env, ready, label = `n8n ${args[0]}`, verbose = false, timeoutMs = 180_000 }) {
+	const handle = spawnInGroup(runtime.nodeBin, [runtime.n8nBin, ...args], { cwd, env, label, verbose });
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (exited) throw new Error(`${TAG} ${label} exited (${exited.code ?? exited.signal}) before it was ready:\n${output.slice(-6000)}`);
+		if (handle.hasExited()) {
+			const { code, signal } = await handle.exited;
+			throw new Error(`${TAG} ${label} exited (${code ?? signal}) before it was ready:\n${handle.output().slice(-6000)}`);
+		}
 		let ok = false;
 		try {
 			ok = await ready();
@@ -184,7 +191,7 @@ export async function startN8nProcess({ runtime, args, cwd, env, ready, label = 
 		if (ok) return handle;
 		if (Date.now() > deadline) {
 			await handle.stop();
-			throw new Error(`${TAG} ${label} not ready after ${timeoutMs} ms:\n${output.slice(-6000)}`);
+			throw new Error(`${TAG} ${label} not ready after ${timeoutMs} ms:\n${handle.output().slice(-6000)}`);
 		}
 		await sleep(500);
 	}

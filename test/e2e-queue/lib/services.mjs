@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { freePort } from '../../../scripts/n8n/instance.mjs';
+import { spawnInGroup } from '../../../scripts/n8n/process.mjs';
 
 const TAG = '[queue-services]';
 
@@ -105,47 +106,6 @@ export async function ensureServerPackages({ log = () => {} } = {}) {
 	return { installed: missing, ms: Date.now() - started };
 }
 
-/** Spawns a long-running server in its own process group; collects its output. */
-function spawnServer(cmd, args, label) {
-	const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-	let output = '';
-	const onData = (d) => {
-		output += d;
-		if (output.length > 200_000) output = output.slice(-100_000);
-	};
-	child.stdout.on('data', onData);
-	child.stderr.on('data', onData);
-	let exited = null;
-	const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => resolve((exited = { code, signal }))));
-	const killGroup = (signal) => {
-		try {
-			process.kill(-child.pid, signal);
-		} catch {
-			/* gone */
-		}
-	};
-	const onParentExit = () => killGroup('SIGKILL');
-	process.once('exit', onParentExit);
-	exitPromise.then(() => process.removeListener('exit', onParentExit));
-	return {
-		child,
-		label,
-		output: () => output,
-		exited: exitPromise,
-		hasExited: () => exited !== null,
-		killGroup,
-		async stop(signal = 'SIGTERM', graceMs = 15_000) {
-			if (!exited) {
-				killGroup(signal);
-				const t = setTimeout(() => killGroup('SIGKILL'), graceMs);
-				await exitPromise;
-				clearTimeout(t);
-			}
-			killGroup('SIGKILL');
-		},
-	};
-}
-
 /**
  * A new Postgres cluster in a temporary folder, on 127.0.0.1:<free port>,
  * trust authentication, with a database for n8n. Durability switched off
@@ -180,7 +140,7 @@ async function startPostgresIn(dir, { database = 'n8n', log = () => {} }) {
 	}
 	await mustRun(...asOwner(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']));
 	const port = await freePort();
-	const server = spawnServer(
+	const server = spawnInGroup(
 		...asOwner(path.join(bin, 'postgres'), [
 			'-D', dataDir,
 			'-p', String(port),
@@ -191,7 +151,7 @@ async function startPostgresIn(dir, { database = 'n8n', log = () => {} }) {
 			'-c', 'full_page_writes=off',
 			'-c', 'max_connections=200',
 		]),
-		'postgres',
+		{ label: 'postgres' },
 	);
 	const psqlBin = fs.existsSync(path.join(bin, 'psql')) ? path.join(bin, 'psql') : 'psql';
 	const psql = (sql, db = database) =>
@@ -264,7 +224,7 @@ export async function startRedis({ log = () => {} } = {}) {
 	if (!bin) throw new Error(`${TAG} no redis-server on this machine: call ensureServerPackages() first`);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kapture-redis-'));
 	const port = await freePort();
-	const server = spawnServer(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'], 'redis');
+	const server = spawnInGroup(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'], { label: 'redis' });
 	const deadline = Date.now() + 30_000;
 	for (;;) {
 		if (server.hasExited()) throw new Error(`${TAG} redis-server exited at start:\n${server.output()}`);
