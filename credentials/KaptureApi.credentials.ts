@@ -16,14 +16,30 @@ import type {
  */
 export const KAPTURE_API_HEADER = 'x-kapture-api';
 
-export type KaptureApiName = 'v1' | 'orderPush' | 'pullByDates' | 'getOrder' | 'payment';
+/** The n8n credential type name (`KaptureApi.name`), for the transport. */
+export const KAPTURE_CREDENTIAL_TYPE = 'kaptureApi';
 
-const PARTNER_KEY_FIELDS: Record<Exclude<KaptureApiName, 'v1'>, string> = {
-	orderPush: 'orderPushAuthKey',
-	pullByDates: 'pullByDatesAuthKey',
-	getOrder: 'getOrderAuthKey',
-	payment: 'paymentAuthKey',
-};
+/**
+ * The partner APIs, each with the credential field of its own Auth Key: the
+ * list of API names, the credential fields and the key lookup all come from here.
+ */
+const PARTNER_KEYS = {
+	orderPush: { field: 'orderPushAuthKey', displayName: 'Order Push/Update Auth Key', api: 'order push and update' },
+	pullByDates: { field: 'pullByDatesAuthKey', displayName: 'Pull Orders by Dates Auth Key', api: 'pull orders between dates' },
+	getOrder: { field: 'getOrderAuthKey', displayName: 'Get Order Auth Key', api: 'get order by ID' },
+	payment: { field: 'paymentAuthKey', displayName: 'Payment Update Auth Key', api: 'update payment against order' },
+} as const;
+
+type PartnerApiName = keyof typeof PARTNER_KEYS;
+
+export type KaptureApiName = 'v1' | PartnerApiName;
+
+/** Every field holding a secret: the transport keeps their values out of every message and output. */
+export const KAPTURE_SECRET_FIELDS: readonly string[] = [
+	'password',
+	'authKey',
+	...Object.values(PARTNER_KEYS).map((key) => key.field),
+];
 
 // A subdomain is one DNS label: anything else could send the secrets to another host.
 const SUBDOMAIN_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -90,29 +106,34 @@ export function kaptureAuthorization(
 		}
 		return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 	}
-	const specificKey = String(credentials[PARTNER_KEY_FIELDS[api]] ?? '').trim();
+	const specificKey = String(credentials[PARTNER_KEYS[api].field] ?? '').trim();
 	const key = specificKey !== '' ? specificKey : String(credentials.authKey ?? '').trim();
 	if (key === '') {
 		throw new KaptureCredentialError(
-			`An Auth Key is needed for this operation (Kapture partner API "${api}"): fill Auth Key in the Kapture credential`,
+			`An Auth Key is needed for this operation: fill Auth Key (or ${PARTNER_KEYS[api].displayName}) in the Kapture credential`,
 		);
 	}
 	// Kapture shows partner keys ready to use, so they are sent as they are.
 	return `Basic ${key}`;
 }
 
-function isKaptureApiName(value: unknown): value is KaptureApiName {
-	return value === 'v1' || (typeof value === 'string' && value in PARTNER_KEY_FIELDS);
+/** Where the secret of one API is filled in, as the credential's fields are labelled. */
+export function secretLabel(api: KaptureApiName): string {
+	return api === 'v1' ? 'Username and Password' : `${PARTNER_KEYS[api].displayName} (or Auth Key)`;
 }
 
-const partnerKeyField = (name: string, displayName: string, api: string): INodeProperties => ({
+function isKaptureApiName(value: unknown): value is KaptureApiName {
+	return value === 'v1' || (typeof value === 'string' && value in PARTNER_KEYS);
+}
+
+const partnerKeyFields: INodeProperties[] = Object.values(PARTNER_KEYS).map(({ field, displayName, api }) => ({
 	displayName,
-	name,
+	name: field,
 	type: 'string',
 	typeOptions: { password: true },
 	default: '',
 	description: `Auth Key Kapture issued for the ${api} API. Leave empty to use the Auth Key above.`,
-});
+}));
 
 const TEST_RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
 	{
@@ -212,10 +233,7 @@ export class KaptureApi implements ICredentialType {
 			description:
 				'Auth Key for the partner APIs, from Configuration > Partner configuration > API configurations in Kapture. Used for every partner API that has no key of its own below.',
 		},
-		partnerKeyField('orderPushAuthKey', 'Order Push/Update Auth Key', 'order push and update'),
-		partnerKeyField('pullByDatesAuthKey', 'Pull Orders by Dates Auth Key', 'pull orders between dates'),
-		partnerKeyField('getOrderAuthKey', 'Get Order Auth Key', 'get order by ID'),
-		partnerKeyField('paymentAuthKey', 'Payment Update Auth Key', 'update payment against order'),
+		...partnerKeyFields,
 	];
 
 	async authenticate(

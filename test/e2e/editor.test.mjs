@@ -3,7 +3,8 @@
 // the BUILT package installed as a community package. It finds Kapture Order
 // in the nodes panel and adds it to a canvas, opens each of its five
 // operations, the Kapture API credential dialog and the trigger's panel, and
-// saves a screenshot of each.
+// saves a screenshot of each. It also checks what a new user relies on before
+// the first run: the hints and notices, the required marks, the Filters order.
 //
 //   npm run build && node --test test/e2e/editor.test.mjs
 //
@@ -13,6 +14,7 @@
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +33,18 @@ import {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
+
+// Texts of the built package (dist/, what n8n loads), read once n8n has checked dist/ exists.
+let FILTER_LABELS;
+let PHONE_OR_EMAIL_HINT;
+let PARTNER_KEY_HINT;
+function readBuiltTexts() {
+	const built = createRequire(import.meta.url);
+	const dist = path.join(repoRoot, 'dist', 'nodes', 'Kapture');
+	FILTER_LABELS = built(path.join(dist, 'descriptions', 'pullFilters.js')).PULL_FILTER_OPTIONS.map((option) => option.displayName);
+	PHONE_OR_EMAIL_HINT = built(path.join(dist, 'actions', 'order', 'fields', 'common.js')).PHONE_OR_EMAIL_HINT;
+	PARTNER_KEY_HINT = built(path.join(dist, 'actions', 'order', 'pay.operation.js')).PARTNER_KEY_HINT;
+}
 const shotsDir = path.resolve(repoRoot, process.env.KAPTURE_SCREENSHOTS_DIR || path.join('docs', 'screenshots', 'tmp'));
 
 describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 60_000 }, () => {
@@ -43,6 +57,7 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 		ensureChromium();
 		const chromiumSecs = ((Date.now() - t0) / 1000).toFixed(1);
 		env = await startEditorN8n({ repoRoot });
+		readBuiltTexts();
 		browser = await launchChromium();
 		editor = new Editor({ context: browser.context, baseUrl: env.baseUrl, shotsDir });
 		const page = await editor.newPage();
@@ -88,6 +103,16 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 			await names.filter({ hasText: /^Create an order$/ }).first().click();
 			await page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"]').waitFor();
 			assert.equal(await editor.operationShown(page), 'Create');
+
+			// What a new user sees: the Phone or Email rule is said before any run, and
+			// Customer Name, left empty, gets n8n's required mark (n8n marks a field once it was visited).
+			assert.ok(await editor.shows(page, PHONE_OR_EMAIL_HINT), 'the Phone or Email hint is shown');
+			t.diagnostic(`new Create node, untouched: marked ${(await editor.fieldsWithIssues(page)).join(' | ') || 'nothing'}`);
+			await editor.parameterInput(page, 'customerName').click();
+			await page.evaluate(() => document.activeElement?.blur());
+			await waitUntil('Customer Name is marked required', async () => (await editor.fieldsWithIssues(page)).includes('Customer Name'), 5_000);
+			t.diagnostic(`after visiting Customer Name: marked ${(await editor.fieldsWithIssues(page)).join(' | ')}`);
+			await editor.shot(page, 'order-create-new.png', editor.parametersColumn(page));
 			await page.keyboard.press('Escape');
 			await waitUntil('a Kapture Order node on the canvas', async () => (await editor.canvasNodes(page, ORDER_TYPE).count()) === 1, 10_000);
 		} finally {
@@ -114,8 +139,32 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 			for (const label of ['Create', 'Update', 'Add Payment', 'Get Many', 'Get']) {
 				const op = OPERATIONS.find((o) => o.label === label);
 				await editor.selectOperation(page, op.label);
-				t.diagnostic(`${op.label}: ${(await editor.parameterLabels(page)).join(' | ')}`);
+				const marked = await editor.fieldsWithIssues(page);
+				t.diagnostic(`${op.label}: ${(await editor.parameterLabels(page)).join(' | ')}; marked: ${marked.join(' | ') || 'nothing'}`);
+				if (label === 'Create' || label === 'Update') {
+					assert.ok(await editor.shows(page, PHONE_OR_EMAIL_HINT), `${label} shows the Phone or Email hint`);
+				}
+				if (label === 'Update') assert.ok(marked.includes('Order ID'), 'the empty Order ID of Update is marked required');
+				if (label === 'Add Payment') {
+					// A quiet hint under Order ID, no warning-coloured notice.
+					assert.ok(await editor.shows(page, PARTNER_KEY_HINT), 'the Partner API hint is shown');
+					assert.equal(await column.getByText(/This operation uses the Partner API/).count(), 0, 'the old Partner API notice is gone');
+					assert.ok(!marked.includes('Order ID'), 'the optional Order ID of Add Payment is not marked when empty');
+				}
+				if (label === 'Get Many') {
+					await column.getByText(/^Add at least one filter/).first().waitFor();
+				}
 				await editor.shot(page, op.file, column);
+
+				if (label === 'Get Many') {
+					// n8n lists the filters in our order: common ones first, custom attributes 1 to 15 in numeric order.
+					const filters = await editor.openCollectionOptions(page, 'Filters');
+					t.diagnostic(`Add Filter lists: ${filters.join(', ')}`);
+					assert.deepEqual(filters, FILTER_LABELS, 'the Filters list in the order the node gives');
+					await editor.shot(page, 'order-get-many-filters.png', await column.boundingBox());
+					await page.keyboard.press('Escape');
+					await page.waitForTimeout(300);
+				}
 			}
 		} finally {
 			await page.close();

@@ -1,5 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { formatKaptureDate } from '../helpers/dates';
+import { notADate, TEXT_LIMITS } from '../helpers/validation';
+
 /**
  * The filters of Kapture's v1 order pull, written once: the Get Many
  * operation offers all of them, the trigger a subset. Option names are
@@ -26,6 +29,41 @@ const date = (name: string, displayName: string, description: string): INodeProp
 	description: `${description} Kapture filters by whole days, in the account's time zone`,
 });
 
+/** Labels in reading order: "Custom Attribute 2" before "Custom Attribute 10". */
+export const naturalOrder = (a: INodeProperties, b: INodeProperties) =>
+	a.displayName.localeCompare(b.displayName, 'en', { numeric: true });
+
+/** What most searches use, in the order a user looks for it: when, which order, which customer, which status. */
+const COMMON_FILTERS: INodeProperties[] = [
+	date('createStartDate', 'Created After', 'Only orders created on or after this day.'),
+	date('createEndDate', 'Created Before', 'Only orders created on or before this day.'),
+	idList('orderIds', 'Order IDs', 'these orders'),
+	idList('customerIds', 'Customer IDs', 'orders of these customers'),
+	text('erpOrderId', 'ERP Order ID', 'Only the order with this ERP order ID'),
+	text('bookingStatus', 'Booking Status', 'Only orders with this status (for example AP). Separate several with commas.', 'AP'),
+	text('bookingSubStatus', 'Booking Sub-Status', 'Only orders with this sub-status. Separate several with commas.'),
+	text('phone', 'Customer Phone', "Only orders whose customer's phone is this"),
+	text('email', 'Customer Email', "Only orders whose customer's email is this", 'name@email.com'),
+	text('name', 'Customer Name', "Only orders whose customer's name is this"),
+];
+
+const MORE_FILTERS: INodeProperties[] = [
+	date('agreementStartDate', 'Agreement After', 'Only orders with an agreement on or after this day.'),
+	date('agreementEndDate', 'Agreement Before', 'Only orders with an agreement on or before this day.'),
+	idList('approvalDesignationIds', 'Approval Designation IDs', 'orders awaiting these approval designations'),
+	idList('assignIdStr', 'Assigned To (Employee IDs)', 'orders assigned to these employees'),
+	text('blockId', 'Block ID', 'Only orders in this block'),
+	date('bookingStartDate', 'Booked After', 'Only orders booked on or after this day.'),
+	date('bookingEndDate', 'Booked Before', 'Only orders booked on or before this day.'),
+	idList('clientReferenceIds', 'Client Reference IDs', 'orders with these client references'),
+	idList('creatorIdStr', 'Created By (Employee IDs)', 'orders created by these employees'),
+	idList('enquiryIds', 'Enquiry IDs', 'orders of these enquiries'),
+	text('erpInvoiceId', 'ERP Invoice ID', 'Only the order with this ERP invoice ID'),
+	idList('leadIdStr', 'Lead IDs', 'orders of these leads'),
+	text('unitId', 'Unit ID', 'Only orders in this unit'),
+	idList('zoneIdStr', 'Zone IDs', 'orders in these zones'),
+].sort(naturalOrder);
+
 const ATTRIBUTE_FILTERS: INodeProperties[] = Array.from({ length: 15 }, (_, index) =>
 	text(
 		`attr${index + 1}`,
@@ -34,36 +72,26 @@ const ATTRIBUTE_FILTERS: INodeProperties[] = Array.from({ length: 15 }, (_, inde
 	),
 );
 
-/** Every filter the v1 pull accepts, sorted by label as n8n lists collection options. */
+/** Not filters: they shape the answer, so they come last and do not count as the filter Kapture needs. */
+const ANSWER_OPTIONS: INodeProperties[] = [
+	text('viewId', 'View ID', 'Kapture view to read the orders through. Does not count as a filter.'),
+	text('sortParam', 'Sort By', "Kapture's sort parameter, passed as it is (Kapture does not document its values). Does not count as a filter."),
+];
+
+/**
+ * Every option the v1 pull accepts, in the order the editor lists them: the
+ * common filters first, then the others A to Z, the custom attributes 1 to
+ * 15, and the two that only shape the answer. Not alphabetical on purpose:
+ * with 41 entries, what most searches need must not hide between the 15
+ * custom attributes. The list is built here rather than written inside the
+ * collection, so n8n's lint rule on unsorted collection options does not apply.
+ */
 export const PULL_FILTER_OPTIONS: INodeProperties[] = [
-	idList('approvalDesignationIds', 'Approval Designation IDs', 'orders awaiting these approval designations'),
-	idList('assignIdStr', 'Assigned To (Employee IDs)', 'orders assigned to these employees'),
-	text('blockId', 'Block ID', 'Only orders in this block'),
-	text('bookingStatus', 'Booking Status', 'Only orders with this status (for example AP). Separate several with commas.', 'AP'),
-	text('bookingSubStatus', 'Booking Sub-Status', 'Only orders with this sub-status. Separate several with commas.'),
-	date('bookingEndDate', 'Booked Before', 'Only orders booked on or before this day.'),
-	date('bookingStartDate', 'Booked After', 'Only orders booked on or after this day.'),
-	idList('clientReferenceIds', 'Client Reference IDs', 'orders with these client references'),
-	date('createEndDate', 'Created Before', 'Only orders created on or before this day.'),
-	date('createStartDate', 'Created After', 'Only orders created on or after this day.'),
-	idList('creatorIdStr', 'Created By (Employee IDs)', 'orders created by these employees'),
+	...COMMON_FILTERS,
+	...MORE_FILTERS,
 	...ATTRIBUTE_FILTERS,
-	idList('customerIds', 'Customer IDs', 'orders of these customers'),
-	text('email', 'Customer Email', "Only orders whose customer's email is this", 'name@email.com'),
-	text('name', 'Customer Name', "Only orders whose customer's name is this"),
-	text('phone', 'Customer Phone', "Only orders whose customer's phone is this"),
-	date('agreementEndDate', 'Agreement Before', 'Only orders with an agreement on or before this day.'),
-	date('agreementStartDate', 'Agreement After', 'Only orders with an agreement on or after this day.'),
-	idList('enquiryIds', 'Enquiry IDs', 'orders of these enquiries'),
-	text('erpInvoiceId', 'ERP Invoice ID', 'Only the order with this ERP invoice ID'),
-	text('erpOrderId', 'ERP Order ID', 'Only the order with this ERP order ID'),
-	idList('leadIdStr', 'Lead IDs', 'orders of these leads'),
-	idList('orderIds', 'Order IDs', 'these orders'),
-	text('sortParam', 'Sort By', "Kapture's sort parameter, passed as it is (Kapture does not document its values)"),
-	text('unitId', 'Unit ID', 'Only orders in this unit'),
-	text('viewId', 'View ID', 'Kapture view to read the orders through'),
-	idList('zoneIdStr', 'Zone IDs', 'orders in these zones'),
-].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	...ANSWER_OPTIONS,
+];
 
 /** The filters that make sense for "fire on new orders": who, where, which status, custom attributes. */
 export const TRIGGER_FILTER_NAMES = [
@@ -82,7 +110,7 @@ export const TRIGGER_FILTER_NAMES = [
  * View ID and Sort By only shape the answer, so they do not count.
  */
 export const SEARCH_FILTER_NAMES = new Set(
-	PULL_FILTER_OPTIONS.map((option) => option.name).filter((name) => name !== 'viewId' && name !== 'sortParam'),
+	PULL_FILTER_OPTIONS.filter((option) => !ANSWER_OPTIONS.includes(option)).map((option) => option.name),
 );
 
 /** The Filters collection, with the options and wording of the node that shows it. */
@@ -107,16 +135,6 @@ export const DATE_FILTER_NAMES = new Set(
 	PULL_FILTER_OPTIONS.filter((option) => option.type === 'dateTime').map((option) => option.name),
 );
 
-/** n8n's date picker gives `2024-05-08T00:00:00` (or an ISO date); Kapture wants the day. */
-export function toKaptureDay(value: unknown): string | undefined {
-	const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value ?? '').trim());
-	if (!match) return undefined;
-	const [, year, month, day] = match;
-	const check = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-	if (check.getUTCMonth() !== Number(month) - 1 || check.getUTCDate() !== Number(day)) return undefined;
-	return `${year}-${month}-${day}`;
-}
-
 export class PullFilterError extends Error {
 	constructor(
 		readonly field: string,
@@ -126,19 +144,25 @@ export class PullFilterError extends Error {
 	}
 }
 
+const labelOf = (name: string) => PULL_FILTER_OPTIONS.find((option) => option.name === name)?.displayName ?? name;
+
 /** Turns the Filters collection into the body keys of a v1 pull; empty values are left out. */
 export function pullFiltersToBody(filters: IDataObject): IDataObject {
 	const body: IDataObject = {};
 	for (const [name, raw] of Object.entries(filters)) {
 		if (raw === undefined || raw === null || String(raw).trim() === '') continue;
 		if (DATE_FILTER_NAMES.has(name)) {
-			const day = toKaptureDay(raw);
+			// n8n's date picker gives `2024-05-08T00:00:00` (or an ISO date); Kapture wants the day.
+			const day = formatKaptureDate(raw, 'day');
 			if (!day) {
-				const label = PULL_FILTER_OPTIONS.find((option) => option.name === name)?.displayName ?? name;
-				throw new PullFilterError(name, `Filter "${label}" is not a valid date: "${String(raw)}"`);
+				throw new PullFilterError(name, notADate(`Filters > ${labelOf(name)}`, raw));
 			}
 			body[name] = day;
 		} else {
+			const length = String(raw).length;
+			if (length > TEXT_LIMITS.long) {
+				throw new PullFilterError(name, `Filters > ${labelOf(name)} must be at most ${TEXT_LIMITS.long} characters long, got ${length}`);
+			}
 			// Lists are comma-separated in Kapture; tidy the spaces users type after commas.
 			body[name] = String(raw)
 				.split(',')

@@ -1,16 +1,45 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { isObject } from '../../shared/helpers/objects';
 import { formatKaptureDate, isEmptyDate, type KaptureDateFormat } from './dates';
 
 /**
  * Input checks, written once for every operation. Each one throws a
- * NodeOperationError that names the field (as the editor shows it) and the
- * item, before anything is sent to Kapture.
+ * NodeOperationError before anything is sent to Kapture. The message starts
+ * with the field (as the editor shows it) and says what it must be; the item
+ * is n8n's itemIndex, which the editor shows itself.
  */
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DIGITS = /^\d+$/;
+
+/**
+ * Kapture's IDs are Java longs (its APIs are Spring services): at most 19
+ * digits. A longer "ID" cannot exist, so it is refused before sending
+ * instead of coming back as "Order not found".
+ */
+export const MAX_ID_DIGITS = 19;
+
+/**
+ * Our limits on free text, in characters: Kapture documents none. They are
+ * far above any real value and stop a wrong mapping (a whole file in
+ * Remarks) before it is sent.
+ */
+export const TEXT_LIMITS = {
+	/** Names, codes, statuses, references. */
+	short: 255,
+	/** Postal addresses. */
+	address: 1000,
+	/** Remarks, notes, descriptions. */
+	long: 5000,
+	/** RFC 5321's longest address. */
+	email: 254,
+	/** E.164 has 15 digits; spaces, dashes and a + fit in the rest. */
+	phone: 32,
+} as const;
+
+export type TextLimit = keyof typeof TEXT_LIMITS;
 
 function quote(value: unknown): string {
 	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
@@ -18,7 +47,18 @@ function quote(value: unknown): string {
 }
 
 function isResourceLocator(value: unknown): value is { value: unknown } {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && 'value' in value;
+	return isObject(value) && 'value' in value;
+}
+
+const DATE_EXAMPLE: Record<KaptureDateFormat, string> = {
+	day: '2024-05-31',
+	minute: '2024-05-31T14:30',
+	second: '2024-05-31T14:30:00',
+};
+
+/** The message for a date that is not a real calendar date; the pull filters use it too. */
+export function notADate(label: string, value: unknown, format: KaptureDateFormat = 'day'): string {
+	return `${label} must be a real date such as ${DATE_EXAMPLE[format]}, got ${quote(value)}`;
 }
 
 export class Validator {
@@ -27,9 +67,9 @@ export class Validator {
 		readonly itemIndex: number,
 	) {}
 
-	/** An error about one field of this item. */
+	/** An error about one field; n8n's itemIndex says which item, so the message stays about the field. */
 	fail(message: string, description?: string): NodeOperationError {
-		return new NodeOperationError(this.node, `${message} [item ${this.itemIndex}]`, {
+		return new NodeOperationError(this.node, message, {
 			itemIndex: this.itemIndex,
 			description,
 		});
@@ -43,27 +83,40 @@ export class Validator {
 		return String(value).trim();
 	}
 
-	required(value: unknown, label: string): string {
+	/** Text of a parameter, refused when longer than its limit. */
+	limited(value: unknown, label: string, limit: TextLimit = 'short'): string {
 		const text = this.text(value);
+		const max = TEXT_LIMITS[limit];
+		if (text.length > max) {
+			throw this.fail(`${label} must be at most ${max} characters long, got ${text.length}`);
+		}
+		return text;
+	}
+
+	required(value: unknown, label: string, limit: TextLimit = 'short'): string {
+		const text = this.limited(value, label, limit);
 		if (text === '') throw this.fail(`${label} is required`);
 		return text;
 	}
 
-	/** A Kapture id: digits only. Empty is allowed unless `required`. */
+	/** A Kapture id: digits only, kept as text whatever its size. Empty is allowed unless `required`. */
 	id(value: unknown, label: string, required = false): string {
 		const text = this.text(value);
 		if (text === '') {
 			if (required) throw this.fail(`${label} is required`);
 			return '';
 		}
-		if (!DIGITS.test(text)) throw this.fail(`${label} must be a number, got ${quote(text)}`);
+		if (!DIGITS.test(text)) throw this.fail(`${label} must contain digits only, got ${quote(text)}`);
+		if (text.length > MAX_ID_DIGITS) {
+			throw this.fail(`${label} must have at most ${MAX_ID_DIGITS} digits, got ${text.length}`);
+		}
 		return text;
 	}
 
 	email(value: unknown, label: string): string {
-		const text = this.text(value);
+		const text = this.limited(value, label, 'email');
 		if (text !== '' && !EMAIL.test(text)) {
-			throw this.fail(`${label} is not a valid email address, got ${quote(value)}`);
+			throw this.fail(`${label} must be an email address such as name@example.com, got ${quote(value)}`);
 		}
 		return text;
 	}
@@ -75,7 +128,7 @@ export class Validator {
 			return '';
 		}
 		const formatted = formatKaptureDate(value, format);
-		if (!formatted) throw this.fail(`${label} is not a valid date, got ${quote(value)}`);
+		if (!formatted) throw this.fail(notADate(label, value, format));
 		return formatted;
 	}
 

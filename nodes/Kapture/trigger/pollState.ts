@@ -14,8 +14,9 @@
  * already handled, so ties and orders that turn up late are still caught.
  */
 
+import { DAY_MS, utcDay } from '../../shared/helpers/calendar';
+
 export const STATE_VERSION = 1;
-export const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -50,24 +51,23 @@ export interface OrderKey {
 	createDate: number;
 }
 
-/** `YYYY-MM-DD` of an epoch ms, in UTC. */
-export function utcDay(ms: number): string {
-	return new Date(ms).toISOString().slice(0, 10);
-}
-
 /** Orders come first by createDate, then by id: the order they are emitted in. */
 export function compareKeys(a: OrderKey, b: OrderKey): number {
 	return a.createDate - b.createDate || a.id - b.id;
 }
 
-/** Reads an order's id and createDate; undefined when either is missing or not a number. */
+/**
+ * Reads an order's id and createDate; undefined when either is missing or
+ * not a number. The stored state keeps ids as numbers, so an id beyond
+ * 2^53 (which would be rounded) is refused rather than confused with another.
+ */
 export function orderKey(order: { id?: unknown; createDate?: unknown }): OrderKey | undefined {
 	const id = typeof order.id === 'string' && order.id.trim() !== '' ? Number(order.id) : order.id;
 	const createDate =
 		typeof order.createDate === 'string' && order.createDate.trim() !== ''
 			? Number(order.createDate)
 			: order.createDate;
-	if (typeof id !== 'number' || !Number.isFinite(id)) return undefined;
+	if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
 	if (typeof createDate !== 'number' || !Number.isFinite(createDate)) return undefined;
 	return { id, createDate };
 }

@@ -244,6 +244,57 @@ export class Editor {
 	}
 
 	/**
+	 * Whether the panel shows this text now. n8n 2.40 renders a parameter's
+	 * `hint` as plain HTML under the input (no test id), so hints are found by text.
+	 */
+	async shows(page, text) {
+		return (await this.parametersColumn(page).getByText(text, { exact: true }).locator('visible=true').count()) > 0;
+	}
+
+	/** The text box of a shown parameter, by its parameter name. */
+	parameterInput(page, name) {
+		return page
+			.locator(`[data-test-id="ndv"] [data-test-id="parameter-input-${name}"]:visible`)
+			.locator('input, textarea, [contenteditable="true"]')
+			.first();
+	}
+
+	/** Names of the fields whose input shows n8n's issue mark (the red triangle) now. */
+	async fieldsWithIssues(page) {
+		const items = page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"] [data-test-id="parameter-item"]').filter({
+			has: page.locator('[data-test-id="parameter-issues"]:visible'),
+		});
+		const names = [];
+		for (const item of await items.all()) {
+			const label = item.locator('[data-test-id="input-label"]').first();
+			// The label's first line is the field name (options and hints follow it).
+			if (await label.count()) names.push((await label.innerText()).split('\n')[0].trim());
+		}
+		return names;
+	}
+
+	/**
+	 * Opens the "Add …" select of a collection (by its label, e.g. "Filters")
+	 * and returns the labels it lists, in the order n8n shows them. The list stays open.
+	 */
+	async openCollectionOptions(page, label) {
+		const item = page
+			.locator('[data-test-id="ndv"] [data-test-id="node-parameters"] [data-test-id="parameter-item"]')
+			.filter({ has: page.locator('[data-test-id="input-label"]', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
+			.last();
+		const add = item.locator('[data-test-id="collection-parameter-add"]').first();
+		try {
+			await add.click({ timeout: 10_000 });
+		} catch (err) {
+			const html = (await item.count()) ? await item.evaluate((el) => el.outerHTML.slice(0, 3000)) : '(no parameter item)';
+			throw new Error(`${err.message}\nthe "${label}" parameter item: ${html}`);
+		}
+		const options = page.locator('[data-test-id="collection-parameter-option"]:visible');
+		await options.first().waitFor();
+		return (await options.allInnerTexts()).map((s) => s.trim());
+	}
+
+	/**
 	 * Saves a PNG in shotsDir. target: a locator (its box), a clip rect, or
 	 * nothing (the viewport). Moves the mouse away first so no hover shows.
 	 */

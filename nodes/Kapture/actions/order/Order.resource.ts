@@ -1,57 +1,11 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import * as add from './add.operation';
-import * as get from './get.operation';
-import * as pay from './pay.operation';
-import * as pull from './pull.operation';
-import * as update from './update.operation';
-
-export { add, get, pay, pull, update };
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['order'] } },
-		options: [
-			{
-				name: 'Add Payment',
-				value: 'pay',
-				description: 'Record a payment against an order',
-				action: 'Add a payment to an order',
-			},
-			{
-				name: 'Create',
-				value: 'add',
-				description: 'Create an order, with its customer if new',
-				action: 'Create an order',
-			},
-			{
-				name: 'Get',
-				value: 'get',
-				description: 'Get an order by its ID',
-				action: 'Get an order',
-			},
-			{
-				name: 'Get Many',
-				value: 'pull',
-				description: 'Get orders matching filters or created between two dates',
-				action: 'Get many orders',
-			},
-			{
-				name: 'Update',
-				value: 'update',
-				description: 'Change an existing order',
-				action: 'Update an order',
-			},
-		],
-		default: 'add',
-	},
-	...add.description,
-	...update.description,
-	...pull.description,
-	...get.description,
-	...pay.description,
-];
+/**
+ * The operations of the Order resource: one line each, exported under the
+ * operation's option value (what saved workflows store). The editor list, the
+ * router and the node's subtitle are all derived from this list (see
+ * actions/router.ts), so a new operation is its file plus one line here.
+ */
+export * as add from './add.operation';
+export * as get from './get.operation';
+export * as pay from './pay.operation';
+export * as pull from './pull.operation';
+export * as update from './update.operation';

@@ -1,25 +1,32 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { OperationOption } from '../../../shared/helpers/operations';
+import { kaptureRequest } from '../../../shared/transport';
 import { runPerItem } from '../../helpers/itemRunner';
-import { paymentBody, type PaymentParameters } from '../../helpers/orderBody';
 import { Validator } from '../../helpers/validation';
-import { kaptureRequest } from '../../transport';
 import { optionsCollection, orderIdParameter } from './fields/common';
+import { paymentBody, type PaymentParameters } from './paymentBody';
+
+export const option: OperationOption = {
+	name: 'Add Payment',
+	value: 'pay',
+	description: 'Record a payment against an order',
+	action: 'Add a payment to an order',
+};
 
 const cheque = { show: { paymentMode: ['cheque'] } };
 
+/** Add Payment has no API choice: the only Kapture API for payments is a partner API. */
+export const PARTNER_KEY_HINT =
+	"Sent to Kapture's Partner API with the credential's Payment Update Auth Key (or its Auth Key)";
+
 const properties: INodeProperties[] = [
-	{
-		displayName: 'This operation uses the Partner API: fill "Payment Update Auth Key" (or Auth Key) in the Kapture credential',
-		name: 'partnerNotice',
-		type: 'notice',
-		default: '',
-	},
+	// A hint, not a notice: a notice looks like a warning even when the credential has the key.
 	orderIdParameter(
 		"Kapture's numeric ID of the paid order. Order ID and Customer ID are required unless Payment ID is given.",
 		'4238767',
-		{ required: false },
+		{ required: false, hint: PARTNER_KEY_HINT },
 	),
 	{
 		displayName: 'Customer ID',
@@ -28,6 +35,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: '48658789',
 		description: "Kapture's numeric ID of the customer who owns the order",
+		hint: 'Order ID and Customer ID are required unless Payment ID is given',
 	},
 	{
 		displayName: 'Amount',

@@ -8,12 +8,14 @@ import {
 	pullFiltersToBody,
 	SEARCH_FILTER_NAMES,
 } from '../../descriptions/pullFilters';
-import { daysBetween } from '../../helpers/dates';
+import { daysBetween } from '../../../shared/helpers/calendar';
+import type { OperationOption } from '../../../shared/helpers/operations';
+import { RequestScheduler } from '../../../shared/transport';
+import { accountId } from '../../helpers/account';
 import { errorItem } from '../../helpers/itemRunner';
+import { pullPartnerPages, pullV1Pages } from '../../helpers/orderPages';
 import { simplifyOrder } from '../../helpers/simplify';
 import { asNodeError, Validator } from '../../helpers/validation';
-import { pullPartnerRange, pullV1Pages, RequestScheduler } from '../../transport';
-import { accountId } from '../../helpers/account';
 import {
 	apiParameter,
 	DEFAULT_PAGE_SIZE,
@@ -23,6 +25,13 @@ import {
 	simplifyParameter,
 	type KaptureApiChoice,
 } from './fields/common';
+
+export const option: OperationOption = {
+	name: 'Get Many',
+	value: 'pull',
+	description: 'Get orders matching filters or created between two dates',
+	action: 'Get many orders',
+};
 
 /** The longest partner range the node walks in one run (a year of days). */
 export const MAX_PARTNER_RANGE_DAYS = 366;
@@ -54,6 +63,14 @@ const properties: INodeProperties[] = [
 	},
 	returnAllParameter,
 	limitParameter,
+	{
+		// Filters is a collection, and n8n shows no hint under a collection: a notice says it.
+		displayName: 'Add at least one filter: Kapture lists no orders without one (View ID and Sort By do not count)',
+		name: 'filtersNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { api: ['v1'] } },
+	},
 	filtersCollection(
 		PULL_FILTER_OPTIONS,
 		'Kapture returns only orders matching all filters given. At least one filter is required (View ID and Sort By do not count).',
@@ -135,8 +152,8 @@ function plan(context: IExecuteFunctions, itemIndex: number, cmId: number | unde
 		}
 		if (!Object.keys(filters).some((name) => SEARCH_FILTER_NAMES.has(name))) {
 			throw v.fail(
-				'Filters: add at least one filter',
-				'Kapture refuses to list orders without a filter: add for example Created After, Customer IDs or Order IDs (View ID and Sort By do not count).',
+				'Filters must contain at least one filter, for example Created After or Order IDs',
+				'Kapture refuses to list orders without a filter. View ID and Sort By do not count: they only shape the answer.',
 			);
 		}
 		return { ...base, filters: { cmId, ...filters } };
@@ -145,9 +162,12 @@ function plan(context: IExecuteFunctions, itemIndex: number, cmId: number | unde
 	const start = v.date(context.getNodeParameter('startDate', itemIndex, ''), 'Start Date', 'day', true);
 	const end = v.date(context.getNodeParameter('endDate', itemIndex, ''), 'End Date', 'day', true);
 	const span = daysBetween(start, end);
-	if (span < 0) throw v.fail(`End Date (${end}) is before Start Date (${start})`);
+	if (span < 0) throw v.fail(`End Date must be on or after Start Date (${start}), got ${end}`);
 	if (span >= MAX_PARTNER_RANGE_DAYS) {
-		throw v.fail(`The date range is ${span + 1} days long; read at most ${MAX_PARTNER_RANGE_DAYS} days per run`);
+		throw v.fail(
+			`End Date must be at most ${MAX_PARTNER_RANGE_DAYS - 1} days after Start Date, got ${span} days`,
+			`One run reads at most ${MAX_PARTNER_RANGE_DAYS} days; split longer ranges over several runs.`,
+		);
 	}
 	const extra: IDataObject = {
 		sortOnModificationDate: String(options.sortOnModificationDate === true),
@@ -160,8 +180,9 @@ function plan(context: IExecuteFunctions, itemIndex: number, cmId: number | unde
 
 /**
  * One output item per order, read page by page. Every input item runs its
- * own search; their orders follow each other in input order. An order that
- * shifts between pages while they are read is output only once.
+ * own search; their orders follow each other in input order. Pages overlap,
+ * so an order that stays in the list while others join or leave it is
+ * output exactly once (see readPages).
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
@@ -187,27 +208,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			output.push(errorItem(itemPlan, itemIndex));
 			continue;
 		}
-		const pageOptions = { itemIndex, scheduler, pageSize: itemPlan.pageSize };
+		const pageOptions = { itemIndex, scheduler, pageSize: itemPlan.pageSize, overlap: true };
 		const pages =
 			itemPlan.api === 'v1'
 				? pullV1Pages.call(this, itemPlan.filters as IDataObject, pageOptions)
-				: pullPartnerRange.call(
+				: pullPartnerPages.call(
 						this,
 						itemPlan.start as string,
 						itemPlan.end as string,
 						itemPlan.extra as IDataObject,
 						pageOptions,
 					);
-		const seen = new Set<string>();
 		const firstOutput = output.length;
 		try {
-			read: for await (const page of pages) {
-				for (const order of page) {
-					const key = order.id === undefined ? undefined : String(order.id);
-					if (key !== undefined) {
-						if (seen.has(key)) continue;
-						seen.add(key);
-					}
+			read: for await (const { records } of pages) {
+				for (const order of records) {
 					output.push({
 						json: itemPlan.simplify ? simplifyOrder(order, timeZone) : order,
 						pairedItem: { item: itemIndex },

@@ -1,20 +1,25 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { kaptureRequest } from '../../transport';
-import {
-	partnerBodyFromJson,
-	partnerOrderBody,
-	v1BodyFromJson,
-	v1OrderBody,
-	type OrderParameters,
-} from '../../helpers/orderBody';
+import { isObject } from '../../../shared/helpers/objects';
+import { kaptureRequest } from '../../../shared/transport';
 import { runPerItem } from '../../helpers/itemRunner';
 import { Validator } from '../../helpers/validation';
 import type { KaptureApiChoice } from './fields/common';
 import type { WriteOperation } from './fields/v1Fields';
+import { partnerBodyFromJson, partnerOrderBody, v1BodyFromJson, v1OrderBody, type OrderParameters } from './orderBody';
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** What the node says happened, beside Kapture's own words (which say "Added" for an update too). */
+const DONE: Record<WriteOperation, string> = { add: 'created', update: 'updated' };
+
+const isIdKey = (key: string) => key === 'id' || /_id$|Id$/.test(key);
+
+/** IDs as text, as in every other output of the node: v1 answers numbers, partner answers strings. */
+function withTextIds(answer: IDataObject): IDataObject {
+	const result: IDataObject = {};
+	for (const [key, value] of Object.entries(answer)) {
+		result[key] = typeof value === 'number' && isIdKey(key) ? String(value) : value;
+	}
+	return result;
 }
 
 /**
@@ -27,8 +32,17 @@ export function flattenV1Answer(answer: IDataObject | IDataObject[], orderId?: s
 	const { Order: order, ...rest } = answer;
 	const flat: IDataObject = { ...(isObject(order) ? order : {}), ...rest };
 	if (order !== undefined && !isObject(order)) flat.Order = order;
-	if (orderId && flat.order_id === undefined) flat.order_id = Number(orderId);
+	if (orderId && flat.order_id === undefined) flat.order_id = orderId;
 	return flat;
+}
+
+/** One output per order written: `operation` first, then Kapture's answer with its IDs as text. */
+export function writeOutput(operation: WriteOperation, answer: IDataObject | IDataObject[]): IDataObject[] {
+	const answers = Array.isArray(answer) ? answer : [answer];
+	return answers.map((element) => ({
+		operation: DONE[operation],
+		...withTextIds(isObject(element) ? element : { result: element }),
+	}));
 }
 
 function readOrderParameters(
@@ -82,12 +96,13 @@ export async function writeOrders(
 		send: async (prepared, itemIndex, scheduler) => {
 			if (prepared.v1) {
 				const answer = await kaptureRequest.call(this, 'v1AddUpdate', prepared.v1, { itemIndex, scheduler });
-				return flattenV1Answer(answer, prepared.orderId);
+				return writeOutput(operation, flattenV1Answer(answer, prepared.orderId));
 			}
-			return await kaptureRequest.call(this, 'partnerPush', prepared.partner as IDataObject[], {
+			const answer = await kaptureRequest.call(this, 'partnerPush', prepared.partner as IDataObject[], {
 				itemIndex,
 				scheduler,
 			});
+			return writeOutput(operation, answer);
 		},
 	});
 }

@@ -1,10 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export type KaptureApiChoice = 'v1' | 'partner';
+import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from '../../../helpers/itemRunner';
 
-export const DEFAULT_PARALLEL_REQUESTS = 5;
-// The HTTP Request node runs dozens of requests at once; 429s shrink ours adaptively.
-export const MAX_PARALLEL_REQUESTS = 50;
+export type KaptureApiChoice = 'v1' | 'partner';
 export const DEFAULT_PAGE_SIZE = 500;
 export const MAX_PAGE_SIZE = 5000;
 
@@ -84,6 +82,12 @@ export const pageSizeOption: INodeProperties = {
 		'How many orders to ask Kapture for per request. If Kapture sends fewer, the node notices and keeps reading, so no order is missed.',
 };
 
+/** The editor's message for an Order ID with other characters than digits (the node checks it again). */
+export const ORDER_ID_DIGITS_ONLY = 'Order ID must contain digits only';
+
+/** Said under Email, right after both fields, so nobody learns it from a failed run. */
+export const PHONE_OR_EMAIL_HINT = 'Phone or Email is required: fill at least one of them';
+
 /**
  * Order ID, the same kind of parameter in every operation that has one: n8n
  * keeps a value when the operation changes, so the types must agree.
@@ -109,7 +113,8 @@ export function orderIdParameter(
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'An order ID has digits only' },
+						// Empty passes: `required` reports an empty Order ID, and Add Payment may leave it out.
+						properties: { regex: '\\s*(\\d+\\s*)?', errorMessage: ORDER_ID_DIGITS_ONLY },
 					},
 				],
 			},
@@ -125,7 +130,13 @@ export function orderIdParameter(
 export function upFrontFields(
 	operation: 'add' | 'update',
 	api: KaptureApiChoice,
-	texts: { orderIdPlaceholder: string; customerNameDescription: string; customerNameRequired: boolean },
+	texts: {
+		orderIdPlaceholder: string;
+		customerNameDescription: string;
+		customerNameRequired: boolean;
+		/** When the name is needed only sometimes (`required` would block every run without it). */
+		customerNameHint?: string;
+	},
 ): INodeProperties[] {
 	const orderId = orderIdParameter("Kapture's numeric ID of the order to change", texts.orderIdPlaceholder, {
 		displayOptions: { show: { api: [api] } },
@@ -140,6 +151,7 @@ export function upFrontFields(
 			required: texts.customerNameRequired,
 			default: '',
 			description: texts.customerNameDescription,
+			...(texts.customerNameHint ? { hint: texts.customerNameHint } : {}),
 			displayOptions,
 		},
 		{
@@ -158,6 +170,7 @@ export function upFrontFields(
 			placeholder: 'name@email.com',
 			default: '',
 			description: "Customer's email address. Phone or Email is required.",
+			hint: PHONE_OR_EMAIL_HINT,
 			displayOptions,
 		},
 	];
@@ -205,7 +218,7 @@ export const specifyOrderParameter: INodeProperties = {
 
 /** The Order JSON parameter of each API, shown in JSON mode. */
 export function orderJsonParameters(operation: 'add' | 'update'): INodeProperties[] {
-	const orderJson = (api: KaptureApiChoice, blocks: string, template: string): INodeProperties => ({
+	const orderJson = (api: KaptureApiChoice, blocks: string, template: string, hint: string): INodeProperties => ({
 		displayName: 'Order JSON',
 		name: 'orderJson',
 		type: 'json',
@@ -214,10 +227,23 @@ export function orderJsonParameters(operation: 'add' | 'update'): INodePropertie
 		description: `The request body as Kapture documents it: ${blocks}. ${
 			operation === 'update' ? 'The Order ID above is added to it. ' : ''
 		}The node checks the required fields and sets the update flag itself.`,
+		hint,
 		displayOptions: { show: { api: [api], specifyOrder: ['json'] } },
 	});
 	return [
-		orderJson('v1', 'customer_info, contact_info, enquiry_info and order_info blocks', JSON_TEMPLATES.v1),
-		orderJson('partner', 'one flat order with product_details lines', JSON_TEMPLATES.partner),
+		orderJson(
+			'v1',
+			'customer_info, contact_info, enquiry_info and order_info blocks',
+			JSON_TEMPLATES.v1,
+			'Required: customer_info.customer_name, and customer_info.phone or email_id (or a contact with one)',
+		),
+		orderJson(
+			'partner',
+			'one flat order with product_details lines',
+			JSON_TEMPLATES.partner,
+			operation === 'add'
+				? 'Required: phone or email_id, and customer_name unless customer_id is given'
+				: 'Required: phone or email_id',
+		),
 	];
 }

@@ -57,13 +57,15 @@ describe('Create (v1)', () => {
 			deliveryStatus: 'AP',
 			associateFields: { channel: 'web' },
 		});
+		// IDs are text in every output, whichever API answered.
 		expect(out).toMatchObject({
+			operation: 'created',
 			status: 'success',
 			result: true,
-			order_id: order.id,
-			customer_id: order.customerId,
-			enquiry_id: order.enquiryId,
-			contact_id: order.contactId,
+			order_id: String(order.id),
+			customer_id: String(order.customerId),
+			enquiry_id: String(order.enquiryId),
+			contact_id: String(order.contactId),
 			action_event: 'ADD_ORDER',
 		});
 		expect(result.output(NODE)[0].pairedItem).toEqual({ item: 0 });
@@ -108,41 +110,41 @@ describe('Create (partner)', () => {
 			{ product_name: 'Case', rate: '10', quantity: '1', discount: '0' },
 		]);
 		expect(result.json(NODE)).toEqual([
-			expect.objectContaining({ order_id: String(order.id), status: 'success' }),
+			expect.objectContaining({ operation: 'created', order_id: String(order.id), status: 'success' }),
 		]);
 	});
 });
 
 describe('Create: bad input is refused before any request', () => {
 	const cases: Array<[string, IDataObject, RegExp]> = [
-		['missing customer name (v1)', { ...v1ExampleParameters(), customerName: '={{ "" }}' }, /Customer Name is required \[item 0\]/],
+		['missing customer name (v1)', { ...v1ExampleParameters(), customerName: '={{ "" }}' }, /^Customer Name is required$/],
 		['no phone and no email (v1)', { ...v1ExampleParameters(), phone: '', email: '' }, /Phone or Email is required/],
-		['malformed email (v1)', { ...v1ExampleParameters(), email: 'abc@' }, /Email is not a valid email address, got "abc@"/],
+		['malformed email (v1)', { ...v1ExampleParameters(), email: 'abc@' }, /^Email must be an email address such as name@example.com, got "abc@"$/],
 		[
 			'non-numeric customer ID',
 			{ ...v1ExampleParameters(), customerFields: { customerId: '12a' } },
-			/Customer Fields > Customer ID must be a number, got "12a"/,
+			/^Customer Fields > Customer ID must contain digits only, got "12a"$/,
 		],
 		[
 			'impossible order date',
 			{ ...v1ExampleParameters(), orderFields: { createDate: '2024-02-30T10:00:00' } },
-			/Order Fields > Order Date is not a valid date, got "2024-02-30T10:00:00"/,
+			/^Order Fields > Order Date must be a real date such as 2024-05-31T14:30:00, got "2024-02-30T10:00:00"$/,
 		],
 		[
 			'malformed contact email',
 			{ ...v1ExampleParameters(), contacts: { contact: [{ email: 'nope' }] } },
-			/Contacts > Contact 1 > Email is not a valid email address/,
+			/^Contacts > Contact 1 > Email must be an email address/,
 		],
 		['no phone and no email (partner)', { ...partnerExample(), phone: '', email: '' }, /Phone or Email is required/],
 		[
 			'no name and no customer ID (partner)',
 			{ ...partnerExample(), customerName: '' },
-			/Customer Name is required \(or Customer ID under Order Fields\)/,
+			/^Customer Name is required unless Order Fields > Customer ID is given$/,
 		],
 		[
 			'impossible date of birth (partner)',
 			{ ...partnerExample(), partnerFields: { dateOfBirth: '1990-13-01' } },
-			/Order Fields > Date of Birth is not a valid date/,
+			/^Order Fields > Date of Birth must be a real date such as 2024-05-31, got "1990-13-01"$/,
 		],
 		[
 			'non-numeric product rate (partner)',
@@ -158,13 +160,34 @@ describe('Create: bad input is refused before any request', () => {
 		expect(h.sandbox.requests()).toHaveLength(0);
 	});
 
+	it('an empty required field is stopped by n8n itself, naming the field; an expression is checked by the node', async () => {
+		// n8n refuses to start the run (WorkflowHasIssuesError), as it does in the editor.
+		await expect(h.run({ operation: 'add', ...v1ExampleParameters(), customerName: '' })).rejects.toThrow(
+			`The 'Kapture Order' node has issues:\n- Parameter "Customer Name" is required.`,
+		);
+		expect(h.sandbox.requests()).toHaveLength(0);
+		const mapped = await h.run({ operation: 'add', ...v1ExampleParameters(), customerName: '={{ $json.name }}' }, [{ name: '' }]);
+		expect(errorMessage(mapped)).toBe('Customer Name is required');
+		// JSON mode hides Customer Name: its `required` does not stop a JSON run.
+		const json = await h.run({
+			operation: 'add',
+			api: 'v1',
+			specifyOrder: 'json',
+			orderJson: { customer_info: { customer_name: 'Asha', phone: '9380491257' } },
+		});
+		expect(json.error).toBeUndefined();
+		expect(h.sandbox.requests()).toHaveLength(1);
+	});
+
 	it('a bad item among good ones stops the node before the first request', async () => {
 		const result = await h.run({ operation: 'add', ...v1ExampleParameters(), email: '={{ $json.email }}' }, [
 			{ email: 'a@b.co' },
 			{ email: 'a@b.co' },
 			{ email: 'broken' },
 		]);
-		expect(errorMessage(result)).toMatch(/Email is not a valid email address, got "broken" \[item 2\]/);
+		expect(errorMessage(result)).toMatch(/^Email must be an email address such as name@example.com, got "broken"$/);
+		// The item is n8n's itemIndex, not part of the message.
+		expect((result.error as unknown as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(2);
 		expect(h.sandbox.requests()).toHaveLength(0);
 		expect(h.sandbox.listOrders()).toHaveLength(0);
 	});
@@ -195,7 +218,7 @@ describe('Create: Continue On Fail', () => {
 			{ continueOnFail: true },
 		);
 		const output = result.output(NODE);
-		expect(output[1].json.error).toMatch(/Email is not a valid email address, got "bad" \[item 1\]/);
+		expect(output[1].json.error).toMatch(/^Email must be an email address such as name@example.com, got "bad"$/);
 		expect(output[0].json.status).toBe('success');
 		expect(output[2].json.status).toBe('success');
 		expect(h.sandbox.listOrders()).toHaveLength(2);
@@ -242,7 +265,7 @@ describe('Create: Parallel Requests', () => {
 		// Each output item belongs to its own input: its order carries that input's remark.
 		const byId = new Map(h.sandbox.listOrders().map((order) => [order.id, order]));
 		parallel.json(NODE).forEach((json, index) => {
-			expect(byId.get(json.order_id as number)?.remarks).toBe(`order ${index}`);
+			expect(byId.get(Number(json.order_id))?.remarks).toBe(`order ${index}`);
 		});
 		expect(h.sandbox.listOrders().map((order) => order.customerName).sort()).toEqual([...sequentialNames].sort());
 	});

@@ -76,13 +76,13 @@ describe('Add Payment', () => {
 describe('Add Payment: bad input is refused before any request', () => {
 	const base = (): IDataObject => ({ orderId: '4238767', customerId: '48658789', amount: 100, paymentMode: 'cash' });
 	const cases: Array<[string, IDataObject, RegExp]> = [
-		['amount 0', { ...base(), amount: 0 }, /Amount must be greater than 0, got 0 \[item 0\]/],
+		['amount 0', { ...base(), amount: 0 }, /^Amount must be greater than 0, got 0$/],
 		['negative amount', { ...base(), amount: -5 }, /Amount must be greater than 0, got -5/],
 		['non-numeric amount', { ...base(), amount: '={{ "ten" }}' }, /Amount must be a number, got "ten"/],
-		['non-numeric order ID', { ...base(), orderId: 'A-1' }, /Order ID must be a number, got "A-1"/],
-		['non-numeric customer ID', { ...base(), customerId: 'x' }, /Customer ID must be a number, got "x"/],
-		['no customer ID and no payment ID', { ...base(), customerId: '' }, /Order ID and Customer ID are required \(or a Payment ID\)/],
-		['impossible cheque date', { ...base(), paymentMode: 'cheque', chequeDate: '2020-02-31' }, /Cheque Date is not a valid date/],
+		['non-numeric order ID', { ...base(), orderId: 'A-1' }, /^Order ID must contain digits only, got "A-1"$/],
+		['non-numeric customer ID', { ...base(), customerId: 'x' }, /^Customer ID must contain digits only, got "x"$/],
+		['no customer ID and no payment ID', { ...base(), customerId: '' }, /^Order ID and Customer ID are required unless Payment ID is given$/],
+		['impossible cheque date', { ...base(), paymentMode: 'cheque', chequeDate: '2020-02-31' }, /^Cheque Date must be a real date such as 2024-05-31, got "2020-02-31"$/],
 		['other mode left empty', { ...base(), paymentMode: 'other', otherPaymentMode: '={{ "" }}' }, /Other Payment Mode is required/],
 	];
 

@@ -26,9 +26,9 @@ export interface Harness {
 	close(): Promise<void>;
 }
 
-export async function setup(options: SandboxOptions = {}, timezone = 'UTC'): Promise<Harness> {
-	const sandbox = await startSandbox({ quiet: true, ...options });
-	const engine = createEngine({
+/** An engine running the Kapture Order node with the sandbox's credential (`overrides` replace fields of it). */
+export function orderEngine(sandbox: KaptureSandbox, timezone = 'UTC', overrides: IDataObject = {}): Engine {
+	return createEngine({
 		nodeTypes: { kaptureOrder: new KaptureOrder() },
 		credentialTypes: [new KaptureApi()],
 		credentials: [
@@ -41,11 +41,17 @@ export async function setup(options: SandboxOptions = {}, timezone = 'UTC'): Pro
 					password: sandbox.credentials.password,
 					cmId: sandbox.credentials.cmId,
 					authKey: sandbox.credentials.authKey,
+					...overrides,
 				},
 			},
 		],
 		timezone,
 	});
+}
+
+export async function setup(options: SandboxOptions = {}, timezone = 'UTC'): Promise<Harness> {
+	const sandbox = await startSandbox({ quiet: true, ...options });
+	const engine = orderEngine(sandbox, timezone);
 	return {
 		sandbox,
 		engine,

@@ -1,15 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FieldSpec } from '../actions/order/fields/fieldSpec';
-import { PARTNER_ORDER_FIELDS, PRODUCT_FIELDS } from '../actions/order/fields/partnerFields';
-import {
-	CONTACT_FIELDS,
-	CUSTOMER_FIELDS,
-	ENQUIRY_FIELDS,
-	ORDER_FIELDS,
-	type WriteOperation,
-} from '../actions/order/fields/v1Fields';
-import type { Validator } from './validation';
+import { isObject } from '../../../shared/helpers/objects';
+import type { Validator } from '../../helpers/validation';
+import { mapFields } from './fields/fieldSpec';
+import { PARTNER_ORDER_FIELDS, PRODUCT_FIELDS } from './fields/partnerFields';
+import { CONTACT_FIELDS, CUSTOMER_FIELDS, ENQUIRY_FIELDS, ORDER_FIELDS, type WriteOperation } from './fields/v1Fields';
 
 /**
  * Parameters → Kapture request bodies, written once for add and update.
@@ -31,77 +26,6 @@ export interface OrderParameters {
 	products?: IDataObject;
 }
 
-export interface PaymentParameters {
-	orderId?: unknown;
-	customerId?: unknown;
-	erpOrderId?: unknown;
-	paymentId?: unknown;
-	amount?: unknown;
-	paymentMode?: unknown;
-	otherPaymentMode?: unknown;
-	chequeNumber?: unknown;
-	chequeDate?: unknown;
-	bankName?: unknown;
-	remarks?: unknown;
-}
-
-function keyValues(value: unknown): IDataObject {
-	const entries = ((value as IDataObject | undefined)?.field ?? []) as IDataObject[];
-	const result: IDataObject = {};
-	for (const entry of Array.isArray(entries) ? entries : []) {
-		const name = String(entry.name ?? '').trim();
-		if (name !== '') result[name] = entry.value ?? '';
-	}
-	return result;
-}
-
-/** Maps the fields of one block; `group` prefixes the labels in error messages. */
-export function mapFields(
-	v: Validator,
-	specs: FieldSpec[],
-	values: IDataObject | undefined,
-	group: string,
-): IDataObject {
-	const body: IDataObject = {};
-	if (!values) return body;
-	for (const spec of specs) {
-		if (!(spec.name in values)) continue;
-		const raw = values[spec.name];
-		const label = `${group} > ${spec.displayName}`;
-		let mapped: unknown;
-		switch (spec.kind) {
-			case 'boolean':
-				mapped = raw === true || raw === 'true';
-				break;
-			case 'number': {
-				const number = v.number(raw, label);
-				mapped = number === undefined ? '' : String(number);
-				break;
-			}
-			case 'id':
-				mapped = v.id(raw, label);
-				break;
-			case 'email':
-				mapped = v.email(raw, label);
-				break;
-			case 'day':
-			case 'minute':
-			case 'second':
-				mapped = v.date(raw, label, spec.kind);
-				break;
-			case 'keyValue': {
-				const object = keyValues(raw);
-				mapped = Object.keys(object).length > 0 ? object : '';
-				break;
-			}
-			default:
-				mapped = v.text(raw);
-		}
-		if (mapped !== '') body[spec.key] = mapped as IDataObject[keyof IDataObject];
-	}
-	return body;
-}
-
 function listOf(value: IDataObject | undefined, key: string): IDataObject[] {
 	const list = value?.[key];
 	return Array.isArray(list) ? (list as IDataObject[]) : [];
@@ -110,7 +34,7 @@ function listOf(value: IDataObject | undefined, key: string): IDataObject[] {
 /** Checks shared by both APIs: the order ID of an update, phone or email, a valid email. */
 function customerBasics(v: Validator, params: OrderParameters, operation: WriteOperation) {
 	const orderId = operation === 'update' ? v.id(params.orderId, 'Order ID', true) : '';
-	const phone = v.text(params.phone);
+	const phone = v.limited(params.phone, 'Phone', 'phone');
 	const email = v.email(params.email, 'Email');
 	v.oneOf([
 		[phone, 'Phone'],
@@ -158,9 +82,9 @@ export function partnerOrderBody(
 ): IDataObject[] {
 	const { orderId, phone, email } = customerBasics(v, params, operation);
 	const fields = mapFields(v, PARTNER_ORDER_FIELDS, params.partnerFields, 'Order Fields');
-	const customerName = v.text(params.customerName);
+	const customerName = v.limited(params.customerName, 'Customer Name');
 	if (operation === 'add' && customerName === '' && fields.customer_id === undefined) {
-		throw v.fail('Customer Name is required (or Customer ID under Order Fields)');
+		throw v.fail('Customer Name is required unless Order Fields > Customer ID is given');
 	}
 
 	const order: IDataObject = {
@@ -177,23 +101,36 @@ export function partnerOrderBody(
 	return [order];
 }
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Order JSON's own bound: far above any real order, it stops a wrong mapping before it is sent. */
+export const MAX_ORDER_JSON_CHARACTERS = 1_000_000;
+
+/** Every text in Order JSON within the longest field limit, named by its path. */
+function checkTexts(v: Validator, value: unknown, path: string): void {
+	if (typeof value === 'string') v.limited(value, `Order JSON > ${path}`, 'long');
+	else if (Array.isArray(value)) value.forEach((element, index) => checkTexts(v, element, `${path}[${index}]`));
+	else if (isObject(value)) {
+		for (const [key, inner] of Object.entries(value)) checkTexts(v, inner, path === '' ? key : `${path}.${key}`);
+	}
 }
 
 /** The Order JSON parameter as an object: n8n gives a string or, from an expression, an object. */
 function parseOrderJson(v: Validator, raw: unknown): IDataObject {
+	const size = typeof raw === 'string' ? raw.length : (JSON.stringify(raw) ?? '').length;
+	if (size > MAX_ORDER_JSON_CHARACTERS) {
+		throw v.fail(`Order JSON must be at most ${MAX_ORDER_JSON_CHARACTERS} characters long, got ${size}`);
+	}
 	let value = raw;
 	if (typeof raw === 'string') {
 		try {
 			value = JSON.parse(raw);
 		} catch (error) {
-			throw v.fail(`Order JSON is not valid JSON: ${(error as Error).message}`);
+			throw v.fail(`Order JSON must be valid JSON: ${(error as Error).message}`);
 		}
 	}
 	// A one-order array, as Kapture's partner examples show it, is accepted too.
 	if (Array.isArray(value) && value.length === 1) value = value[0];
 	if (!isObject(value)) throw v.fail('Order JSON must be one JSON object (an order)');
+	checkTexts(v, value, '');
 	return value;
 }
 
@@ -206,12 +143,12 @@ export function v1BodyFromJson(
 ): IDataObject {
 	const body = parseOrderJson(v, raw);
 	const customer = body.customer_info;
-	if (!isObject(customer)) throw v.fail('Order JSON > customer_info is required (an object)');
+	if (!isObject(customer)) throw v.fail('Order JSON > customer_info is required and must be an object');
 	v.required(customer.customer_name, 'Order JSON > customer_info.customer_name');
 	const contacts = Array.isArray(body.contact_info) ? (body.contact_info as IDataObject[]) : [];
 	v.email(customer.email_id, 'Order JSON > customer_info.email_id');
 	v.oneOf([
-		[v.text(customer.phone), 'customer_info.phone'],
+		[v.text(customer.phone), 'Order JSON > customer_info.phone'],
 		[v.text(customer.email_id), 'customer_info.email_id'],
 		...contacts.map((contact, index): [string, string] => [
 			v.text(contact?.contact_person_phone) || v.text(contact?.contact_person_email),
@@ -237,45 +174,12 @@ export function partnerBodyFromJson(
 	const order = parseOrderJson(v, raw);
 	v.email(order.email_id, 'Order JSON > email_id');
 	v.oneOf([
-		[v.text(order.phone), 'phone'],
+		[v.text(order.phone), 'Order JSON > phone'],
 		[v.text(order.email_id), 'email_id'],
 	]);
 	if (operation === 'add' && v.text(order.customer_name) === '' && v.text(order.customer_id) === '') {
-		throw v.fail('Order JSON needs customer_name (or customer_id)');
+		throw v.fail('Order JSON > customer_name is required unless customer_id is given');
 	}
 	const orderId = operation === 'update' ? v.id(orderIdRaw, 'Order ID', true) : '';
 	return [{ ...order, ...(orderId ? { order_id: orderId } : {}) }];
-}
-
-/** The body of a partner payment update: an array with one payment. */
-export function paymentBody(v: Validator, params: PaymentParameters): IDataObject[] {
-	const orderId = v.id(params.orderId, 'Order ID');
-	const customerId = v.id(params.customerId, 'Customer ID');
-	const paymentId = v.text(params.paymentId);
-	const amount = v.positiveAmount(params.amount, 'Amount');
-	if (paymentId === '' && (orderId === '' || customerId === '')) {
-		throw v.fail(
-			'Order ID and Customer ID are required (or a Payment ID)',
-			'Kapture records a payment against an order only when it gets both the order and the customer IDs, or the ID of an existing payment.',
-		);
-	}
-
-	const mode = v.text(params.paymentMode) || 'cash';
-	const paymentMode = mode === 'other' ? v.required(params.otherPaymentMode, 'Other Payment Mode') : mode;
-	const payment: IDataObject = {
-		kapture_order_id: orderId,
-		erp_order_id: v.text(params.erpOrderId),
-		kapture_customer_id: customerId,
-		payment_mode: paymentMode,
-		payment_id: paymentId,
-		amount_paid: String(amount),
-		remarks: v.text(params.remarks),
-	};
-	if (mode === 'cheque') {
-		payment.cheque_number = v.text(params.chequeNumber);
-		payment.cheque_date = v.date(params.chequeDate, 'Cheque Date', 'day');
-		payment.bank_name = v.text(params.bankName);
-	}
-	for (const key of Object.keys(payment)) if (payment[key] === '') delete payment[key];
-	return [payment];
 }
