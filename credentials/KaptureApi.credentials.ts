@@ -8,6 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { checkedBaseUrlOverride } from './shared/baseUrl';
+
 /**
  * Which Kapture API a request is for. Kapture issues a separate Auth Key per
  * partner API, and the v1 endpoints use the user's name and password instead,
@@ -52,29 +54,7 @@ export class KaptureCredentialError extends Error {
 export function kaptureBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const override = String(credentials.baseUrl ?? '').trim();
 	if (override !== '') {
-		let url: URL;
-		try {
-			url = new URL(override);
-		} catch {
-			throw new KaptureCredentialError(
-				'Base URL Override is not a valid URL: use the form https://host[:port][/path]',
-			);
-		}
-		if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-			throw new KaptureCredentialError('Base URL Override must start with https:// or http://');
-		}
-		if (url.username !== '' || url.password !== '') {
-			throw new KaptureCredentialError(
-				'Base URL Override must not contain a user name or password: put them in the credential fields',
-			);
-		}
-		if (url.hash !== '' || override.includes('#')) {
-			throw new KaptureCredentialError('Base URL Override must not contain a fragment (#...)');
-		}
-		if (url.search !== '') {
-			throw new KaptureCredentialError('Base URL Override must not contain a query string (?...)');
-		}
-		return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+		return checkedBaseUrlOverride(override, (message) => new KaptureCredentialError(message));
 	}
 
 	const subdomain = String(credentials.subdomain ?? '').trim();

@@ -25,6 +25,7 @@ import {
 	Editor,
 	OPERATIONS,
 	ORDER_TYPE,
+	SOURCEHUB_TYPE,
 	TRIGGER_TYPE,
 	escapeRegExp,
 	startEditorN8n,
@@ -216,6 +217,30 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 			await ndv.getByText('Trigger On', { exact: true }).first().waitFor();
 			t.diagnostic(`trigger: ${(await editor.parameterLabels(page)).join(' | ')}`);
 			await editor.shot(page, 'trigger.png', ndv);
+		} finally {
+			await page.close();
+		}
+	});
+
+	test('SourceHub: Order > Create, its operations and Get Many open', async (t) => {
+		const page = await editor.newPage();
+		try {
+			await editor.openWorkflow(page, env.ids.sourceHub);
+			await editor.openNode(page, SOURCEHUB_TYPE);
+			const column = editor.parametersColumn(page);
+			const createLabels = await editor.parameterLabels(page);
+			t.diagnostic(`Create: ${createLabels.join(' | ')}`);
+			for (const label of ['Customer ID', 'Simplify', 'On Unavailable Items', 'Parallel Requests']) {
+				assert.ok(createLabels.some((shown) => shown.startsWith(label)), `${label} is shown`);
+			}
+			await editor.shot(page, 'sourcehub-create.png', column);
+
+			const labels = await editor.openOperationSelect(page);
+			assert.deepEqual([...labels].sort(), ['Create', 'Get', 'Get Many']);
+			await editor.selectOperation(page, 'Get Many');
+			t.diagnostic(`Get Many: ${(await editor.parameterLabels(page)).join(' | ')}`);
+			assert.ok((await editor.parameterLabels(page)).some((label) => /Customer Phone/.test(label)));
+			await editor.shot(page, 'sourcehub-get-many.png', column);
 		} finally {
 			await page.close();
 		}

@@ -1,7 +1,9 @@
 // `npm run sandbox -- --port 3900 --seed 100`: a Kapture sandbox for the demo
-// and for manual runs. It prints its test credentials on purpose.
+// and for manual runs, with the SourceHub sandbox beside it (next port up).
+// It prints its test credentials on purpose.
 
 import { startSandbox } from './server';
+import { startSourceHubSandbox } from './sourcehub';
 import type { SandboxOptions } from './types';
 
 const USAGE = `Usage: npm run sandbox -- [options]
@@ -13,10 +15,11 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --timezone-offset <min>     account timezone in minutes east of UTC (default 330)
   --partner-window-hours <n>  longest partner pull window (default 24)
   --rate-limit <n>            account-wide limit: at most n requests a second, 429 beyond (default none)
+  --sourcehub-port <n>        the SourceHub sandbox's port (default: --port + 1; 0 = any free port)
   --quiet                     do not print one line per request
-Env: KAPTURE_SANDBOX_USERNAME, KAPTURE_SANDBOX_PASSWORD, KAPTURE_SANDBOX_AUTH_KEY`;
+Env: KAPTURE_SANDBOX_USERNAME, KAPTURE_SANDBOX_PASSWORD, KAPTURE_SANDBOX_AUTH_KEY, SOURCEHUB_SANDBOX_API_KEY`;
 
-const NUMBER_FLAGS: Record<string, keyof SandboxOptions> = {
+const NUMBER_FLAGS: Record<string, keyof SandboxOptions | 'sourceHubPort'> = {
 	'--port': 'port',
 	'--seed': 'seed',
 	'--latency': 'latencyMs',
@@ -24,9 +27,10 @@ const NUMBER_FLAGS: Record<string, keyof SandboxOptions> = {
 	'--cm-id': 'cmId',
 	'--timezone-offset': 'timezoneOffsetMinutes',
 	'--partner-window-hours': 'partnerWindowHours',
+	'--sourcehub-port': 'sourceHubPort',
 };
 
-function parseArgs(argv: string[]): SandboxOptions {
+function parseArgs(argv: string[]): SandboxOptions & { sourceHubPort?: number } {
 	const options: Record<string, unknown> = { port: 3900, logRequests: true };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
@@ -54,12 +58,24 @@ function parseArgs(argv: string[]): SandboxOptions {
 	if (env.KAPTURE_SANDBOX_USERNAME) options.username = env.KAPTURE_SANDBOX_USERNAME;
 	if (env.KAPTURE_SANDBOX_PASSWORD) options.password = env.KAPTURE_SANDBOX_PASSWORD;
 	if (env.KAPTURE_SANDBOX_AUTH_KEY) options.authKey = env.KAPTURE_SANDBOX_AUTH_KEY;
-	return options as SandboxOptions;
+	return options as SandboxOptions & { sourceHubPort?: number };
+}
+
+/** The SourceHub sandbox on the port asked for, or on a free one when that is taken. */
+async function startSourceHub(port: number, logRequests: boolean | undefined) {
+	const apiKey = process.env.SOURCEHUB_SANDBOX_API_KEY || undefined;
+	try {
+		return await startSourceHubSandbox({ port, apiKey, logRequests });
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw error;
+		return await startSourceHubSandbox({ port: 0, apiKey, logRequests });
+	}
 }
 
 async function main(): Promise<void> {
-	const options = parseArgs(process.argv.slice(2));
+	const { sourceHubPort, ...options } = parseArgs(process.argv.slice(2));
 	const sandbox = await startSandbox(options);
+	const sourceHub = await startSourceHub(sourceHubPort ?? (options.port ? sandbox.port + 1 : 0), options.logRequests);
 	const { username, password, authKey, cmId } = sandbox.credentials;
 	console.log(
 		[
@@ -71,6 +87,9 @@ async function main(): Promise<void> {
 			`  orders    ${sandbox.counts().orders}`,
 			...(options.accountRateLimit ? [`  limit     ${options.accountRateLimit.requestsPerSecond} requests/s for the account`] : []),
 			`  state     ${sandbox.baseUrl}/__sandbox/state`,
+			`SourceHub sandbox listening on ${sourceHub.baseUrl}`,
+			`  api key   ${sourceHub.apiKey}`,
+			`  state     ${sourceHub.origin}/__sandbox/state`,
 			'Ctrl+C to stop.',
 		].join('\n'),
 	);
@@ -80,7 +99,7 @@ async function main(): Promise<void> {
 		if (stopping) return;
 		stopping = true;
 		console.log(`\n${signal}: stopping the sandbox.`);
-		sandbox.close().then(
+		Promise.all([sandbox.close(), sourceHub.close()]).then(
 			() => process.exit(0),
 			() => process.exit(1),
 		);

@@ -6,31 +6,32 @@ import type { ApiName, FaultKind, FaultSpec } from './types';
 
 const KINDS: readonly FaultKind[] = ['rateLimit', 'serverError', 'unavailable', 'reset', 'slow', 'failureBody', 'html'];
 
-interface RateRule {
+interface RateRule<Api extends string> {
 	rate: number;
-	spec: FaultSpec;
+	spec: FaultSpec<Api>;
 	prng: Prng;
 }
 
-export function faultMatches(spec: FaultSpec, api: ApiName): boolean {
+export function faultMatches<Api extends string>(spec: FaultSpec<Api>, api: Api): boolean {
 	if (spec.api === undefined) return api !== 'inspect';
 	return Array.isArray(spec.api) ? spec.api.includes(api) : spec.api === api;
 }
 
-function validate(spec: FaultSpec): FaultSpec {
+function validate<Api extends string>(spec: FaultSpec<Api>): FaultSpec<Api> {
 	if (!KINDS.includes(spec.kind)) throw new Error(`unknown fault kind '${String(spec.kind)}'`);
 	return { ...spec };
 }
 
-export class FaultController {
-	private queue: FaultSpec[] = [];
-	private rules: RateRule[] = [];
+/** One per sandbox; `Api` is that sandbox's API names. */
+export class FaultController<Api extends string = ApiName> {
+	private queue: FaultSpec<Api>[] = [];
+	private rules: RateRule<Api>[] = [];
 
-	script(...faults: FaultSpec[]): void {
+	script(...faults: FaultSpec<Api>[]): void {
 		this.queue.push(...faults.map(validate));
 	}
 
-	rate(rate: number, spec: FaultSpec, seed = 1): void {
+	rate(rate: number, spec: FaultSpec<Api>, seed = 1): void {
 		if (!(rate >= 0 && rate <= 1)) throw new Error(`fault rate must be within 0..1, got ${rate}`);
 		this.rules.push({ rate, spec: validate(spec), prng: new Prng(seed) });
 	}
@@ -41,7 +42,7 @@ export class FaultController {
 	}
 
 	/** The fault for one request, if any: scripted faults first, then rate rules in the order added. */
-	take(api: ApiName): FaultSpec | undefined {
+	take(api: Api): FaultSpec<Api> | undefined {
 		const at = this.queue.findIndex((spec) => faultMatches(spec, api));
 		if (at >= 0) return this.queue.splice(at, 1)[0];
 		for (const rule of this.rules) {

@@ -1,14 +1,13 @@
 // The HTTP side: routing, auth, latency, faults, the request log and the
 // in-flight counter, around the Store and the endpoint handlers.
 
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import type http from 'node:http';
 
 import { AccountRateLimiter, type AccountRateLimit } from './accountLimit';
 import { partnerAuthorized, v1Authorized, type AuthConfig } from './auth';
 import { SandboxClock } from './clock';
 import { FaultController } from './faults';
+import { readBody, RequestLog, SandboxHttp, sendReply } from './http';
 import { classifyPushBody, getOrder, orderPush, payment, pullByDates } from './partner';
 import { htmlPage, partnerFailed, v1Failed, type Reply, type Settings } from './reply';
 import { copyOrder, Store } from './store';
@@ -90,21 +89,15 @@ export class Sandbox implements KaptureSandbox {
 	readonly credentials: { username: string; password: string; authKey: string; cmId: number };
 	readonly faults: KaptureSandbox['faults'];
 
-	private readonly server: http.Server;
+	private readonly http: SandboxHttp;
 	private readonly store: Store;
 	private readonly settings: Settings;
 	private readonly auth: AuthConfig;
 	private readonly faultController = new FaultController();
 	private readonly accountLimit: AccountRateLimiter;
-	private readonly timers = new Set<NodeJS.Timeout>();
 	private latencyMs: number;
-	private log: RequestLogEntry[] = [];
-	private readonly maxLogEntries: number;
+	private readonly log: RequestLog<RequestLogEntry>;
 	private seq = 0;
-	private current = 0;
-	private peak = 0;
-	private closing: Promise<void> | undefined;
-	private boundPort = 0;
 
 	constructor(private readonly options: SandboxOptions = {}) {
 		this.clock = new SandboxClock(options.now);
@@ -130,7 +123,7 @@ export class Sandbox implements KaptureSandbox {
 		};
 		this.latencyMs = checkedMs(options.latencyMs ?? 0);
 		this.accountLimit = new AccountRateLimiter(options.accountRateLimit);
-		this.maxLogEntries = options.maxLogEntries ?? DEFAULTS.maxLogEntries;
+		this.log = new RequestLog(options.maxLogEntries ?? DEFAULTS.maxLogEntries);
 		this.store = new Store({
 			cmId: this.settings.cmId,
 			apiUserId: this.settings.apiUserId,
@@ -143,28 +136,20 @@ export class Sandbox implements KaptureSandbox {
 			rate: (rate: number, spec: FaultSpec, seed?: number) => faults.rate(rate, spec, seed),
 			clear: () => faults.clear(),
 		};
-		this.server = http.createServer({ noDelay: true }, (req, res) => this.onRequest(req, res));
-		this.server.keepAliveTimeout = DEFAULTS.keepAliveTimeoutMs;
+		this.http = new SandboxHttp((req, res) => this.onRequest(req, res), DEFAULTS.keepAliveTimeoutMs);
 	}
 
 	async listen(): Promise<void> {
-		await new Promise<void>((resolve, reject) => {
-			this.server.once('error', reject);
-			this.server.listen(this.options.port ?? 0, '127.0.0.1', () => {
-				this.server.off('error', reject);
-				resolve();
-			});
-		});
-		this.boundPort = (this.server.address() as AddressInfo).port;
+		await this.http.listen(this.options.port);
 		if (this.options.seed) this.store.seedOrders(this.options.seed);
 	}
 
 	get port(): number {
-		return this.boundPort;
+		return this.http.port;
 	}
 
 	get baseUrl(): string {
-		return `http://127.0.0.1:${this.boundPort}`;
+		return `http://127.0.0.1:${this.http.port}`;
 	}
 
 	// ---- knobs and direct access ----------------------------------------------
@@ -226,43 +211,35 @@ export class Sandbox implements KaptureSandbox {
 	}
 
 	requests(): RequestLogEntry[] {
-		return this.log.slice(Math.max(0, this.log.length - this.maxLogEntries));
+		return this.log.list();
 	}
 
 	clearRequests(): void {
-		this.log = [];
+		this.log.clear();
 	}
 
 	inFlight(): { current: number; peak: number } {
-		return { current: this.current, peak: this.peak };
+		return this.http.inFlight();
 	}
 
 	resetPeak(): void {
-		this.peak = this.current;
+		this.http.resetPeak();
 	}
 
 	reset(): void {
 		this.store.clear();
-		this.log = [];
+		this.log.clear();
 		this.seq = 0;
 		this.faultController.clear();
 	}
 
 	close(): Promise<void> {
-		this.closing ??= new Promise<void>((resolve) => {
-			for (const timer of this.timers) clearTimeout(timer);
-			this.timers.clear();
-			if (!this.server.listening) return resolve();
-			this.server.close(() => resolve());
-			this.server.closeAllConnections();
-		});
-		return this.closing;
+		return this.http.close();
 	}
 
 	// ---- request pipeline -----------------------------------------------------
 
 	private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-		const startedAt = performance.now();
 		const rawUrl = req.url ?? '/';
 		const queryAt = rawUrl.indexOf('?');
 		const path = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
@@ -278,33 +255,21 @@ export class Sandbox implements KaptureSandbox {
 			body: undefined,
 			durationMs: 0,
 		};
-		this.record(entry);
-		this.current++;
-		if (this.current > this.peak) this.peak = this.current;
-
-		res.once('close', () => {
-			this.current--;
-			entry.durationMs = performance.now() - startedAt;
-			entry.status = res.writableFinished ? res.statusCode : 0;
+		this.log.record(entry);
+		this.http.track(res, (status, durationMs) => {
+			entry.durationMs = durationMs;
+			entry.status = status;
 			if (this.options.logRequests) {
 				const fault = entry.fault ? ` [${entry.fault}]` : '';
 				process.stdout.write(`${entry.method} ${entry.path} -> ${entry.status || 'no answer'} ${entry.api}${fault} ${entry.durationMs.toFixed(1)}ms\n`);
 			}
 		});
 
-		const chunks: Buffer[] = [];
-		let size = 0;
-		req.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			if (size <= DEFAULTS.maxBodyBytes) chunks.push(chunk);
-		});
-		req.on('error', () => res.destroy());
-		req.on('end', () => {
-			if (size > DEFAULTS.maxBodyBytes) {
+		readBody(req, res, DEFAULTS.maxBodyBytes, (raw) => {
+			if (raw === undefined) {
 				this.send(res, v1Failed('Request body too large.', 413));
 				return;
 			}
-			const raw = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
 			this.handle(req, res, entry, path, raw, queryAt < 0 ? '' : rawUrl.slice(queryAt + 1)).catch((error: unknown) => {
 				this.warn('request failed', error);
 				this.send(res, v1Failed('Internal server error.', 500));
@@ -342,7 +307,7 @@ export class Sandbox implements KaptureSandbox {
 		// The account's limit counts every request that reaches Kapture, at arrival.
 		const limitedFor = fault || api === 'inspect' || api === 'unknown' ? undefined : this.accountLimit.take();
 		if (limitedFor !== undefined) entry.rateLimited = true;
-		if (this.latencyMs > 0 && api !== 'inspect') await this.sleep(this.latencyMs);
+		if (this.latencyMs > 0 && api !== 'inspect') await this.http.timers.sleep(this.latencyMs);
 
 		if (fault && fault.kind !== 'slow') {
 			this.sendFault(req, res, fault);
@@ -354,7 +319,7 @@ export class Sandbox implements KaptureSandbox {
 		}
 
 		const reply = this.answer(route, entry, req.method ?? 'GET', body, malformed, query);
-		if (fault?.kind === 'slow') await this.sleep(fault.delayMs ?? DEFAULTS.slowDelayMs);
+		if (fault?.kind === 'slow') await this.http.timers.sleep(fault.delayMs ?? DEFAULTS.slowDelayMs);
 		this.send(res, reply);
 	}
 
@@ -437,7 +402,7 @@ export class Sandbox implements KaptureSandbox {
 				body: {
 					counts: this.store.counts(),
 					inFlight: this.inFlight(),
-					requests: limit > 0 ? this.log.slice(-limit) : [],
+					requests: limit > 0 ? this.log.list(limit) : [],
 					clock: { now: this.clock.now(), iso: new Date(this.clock.now()).toISOString(), frozen: this.clock.frozen },
 					config: {
 						cmId: this.settings.cmId,
@@ -487,34 +452,7 @@ export class Sandbox implements KaptureSandbox {
 	// ---- plumbing -------------------------------------------------------------
 
 	private send(res: http.ServerResponse, reply: Reply): void {
-		if (res.headersSent || res.destroyed) return;
-		const isHtml = reply.html !== undefined;
-		const payload = Buffer.from(isHtml ? (reply.html as string) : JSON.stringify(reply.body), 'utf8');
-		res.writeHead(reply.status, {
-			'Content-Type': isHtml ? 'text/html;charset=utf-8' : 'application/json;charset=UTF-8',
-			'Content-Length': payload.length,
-			...reply.headers,
-		});
-		res.end(payload);
-	}
-
-	private sleep(ms: number): Promise<void> {
-		return new Promise((resolve) => {
-			const timer = setTimeout(() => {
-				this.timers.delete(timer);
-				resolve();
-			}, ms);
-			this.timers.add(timer);
-		});
-	}
-
-	private record(entry: RequestLogEntry): void {
-		if (this.maxLogEntries <= 0) return;
-		this.log.push(entry);
-		// Trim in batches: one splice per many requests keeps appends O(1) on average.
-		if (this.log.length > this.maxLogEntries + Math.max(1000, this.maxLogEntries >> 2)) {
-			this.log.splice(0, this.log.length - this.maxLogEntries);
-		}
+		sendReply(res, reply);
 	}
 
 	private warn(what: string, error: unknown): void {

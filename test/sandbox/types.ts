@@ -57,10 +57,11 @@ export interface SandboxOptions {
 	accountRateLimit?: AccountRateLimit;
 }
 
-export interface FaultSpec {
+/** `Api`: the API names of the sandbox the fault is for (Kapture's by default, SourceHub's has its own). */
+export interface FaultSpec<Api extends string = ApiName> {
 	kind: FaultKind;
 	/** Only requests to this API are affected (default: any API except inspect). */
-	api?: ApiName | ApiName[];
+	api?: Api | Api[];
 	/** For rateLimit (429) and unavailable (503): sets Retry-After. */
 	retryAfterSeconds?: number;
 	/** For slow: the answer is sent this long after processing (default 1000). */

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { formatKaptureDate } from '../helpers/dates';
-import { notADate, TEXT_LIMITS } from '../helpers/validation';
+import { formatDateParameter } from '../../shared/helpers/dates';
+import { notADate, TEXT_LIMITS } from '../../shared/helpers/validation';
 
 /**
  * The filters of Kapture's v1 order pull, written once: the Get Many
@@ -153,7 +153,7 @@ export function pullFiltersToBody(filters: IDataObject): IDataObject {
 		if (raw === undefined || raw === null || String(raw).trim() === '') continue;
 		if (DATE_FILTER_NAMES.has(name)) {
 			// n8n's date picker gives `2024-05-08T00:00:00` (or an ISO date); Kapture wants the day.
-			const day = formatKaptureDate(raw, 'day');
+			const day = formatDateParameter(raw, 'day');
 			if (!day) {
 				throw new PullFilterError(name, notADate(`Filters > ${labelOf(name)}`, raw));
 			}

@@ -59,3 +59,17 @@ export function operationSubtitle(operations: OperationMap, noun: string): strin
 	const names = Object.fromEntries(Object.entries(operations).map(([key, operation]) => [key, operation.option.name]));
 	return `={{ (${JSON.stringify(names)})[$parameter["operation"]] + " ${noun}" }}`;
 }
+
+/**
+ * The subtitle of a node with several resources: the picked operation's name
+ * followed by its resource's noun ("Create order", "Get cart").
+ */
+export function resourcesSubtitle(resources: Record<string, { operations: OperationMap; noun: string }>): string {
+	const labels = Object.fromEntries(
+		Object.entries(resources).map(([resource, { operations, noun }]) => [
+			resource,
+			Object.fromEntries(Object.entries(operations).map(([key, operation]) => [key, `${operation.option.name} ${noun}`])),
+		]),
+	);
+	return `={{ (${JSON.stringify(labels)})[$parameter["resource"]][$parameter["operation"]] }}`;
+}

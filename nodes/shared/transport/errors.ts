@@ -70,10 +70,19 @@ function hintFor(vendor: Vendor, endpoint: Endpoint, message: string | undefined
 	return typeof hint === 'function' ? hint(endpoint) : hint;
 }
 
+/** What a user must know about a write that may have taken effect although it failed. */
+function mayHaveTakenEffect(site: FailureSite, how: string): string {
+	const { product } = site.vendor;
+	return `The ${site.endpoint.label} request may have ${how} ${product}, so it was not sent again: check in ${product} whether it took effect before running this item again.`;
+}
+
 export function answerError(context: TransportContext, site: FailureSite, answer: FailedAnswer): NodeApiError {
 	const { vendor, endpoint, itemIndex } = site;
 	const { product } = vendor;
 	const retried = site.attempts > 1 ? ` (after ${site.attempts} attempts)` : '';
+	// A 5xx or an unreadable page on a write: the user must check before running it again.
+	const uncertainWrite = endpoint.write && answerDelivery(answer) === 'mayHaveBeenProcessed';
+	const carriedOut = uncertainWrite ? ` ${mayHaveTakenEffect(site, 'been carried out by')}` : '';
 	let error: NodeApiError;
 	switch (answer.kind) {
 		case 'refused': {
@@ -93,7 +102,9 @@ export function answerError(context: TransportContext, site: FailureSite, answer
 			const address = answer.status === 404 ? `: ${vendor.addressHint}` : '';
 			error = new NodeApiError(context.getNode(), { message: answer.message ?? '' } as JsonObject, {
 				message: `${product} ${text}${address}${said}${retried}`,
-				description: hintFor(vendor, endpoint, answer.message) ?? `Endpoint: ${endpoint.label}`,
+				description: uncertainWrite
+					? carriedOut.trim()
+					: (hintFor(vendor, endpoint, answer.message) ?? `Endpoint: ${endpoint.label}`),
 				httpCode: String(answer.status),
 				itemIndex,
 			});
@@ -102,7 +113,7 @@ export function answerError(context: TransportContext, site: FailureSite, answer
 		case 'notJson':
 			error = new NodeApiError(context.getNode(), {} as JsonObject, {
 				message: `${product} answered the ${endpoint.label} request with a page that is not JSON (HTTP ${answer.status})${retried}`,
-				description: answer.excerpt ? `The page said: ${answer.excerpt}` : `${capitalised(vendor.addressHint)}.`,
+				description: `${answer.excerpt ? `The page said: ${answer.excerpt}${carriedOut ? '.' : ''}` : `${capitalised(vendor.addressHint)}.`}${carriedOut}`,
 				httpCode: String(answer.status),
 				itemIndex,
 			});
@@ -110,6 +121,7 @@ export function answerError(context: TransportContext, site: FailureSite, answer
 		case 'empty':
 			error = new NodeApiError(context.getNode(), {} as JsonObject, {
 				message: `${product} answered the ${endpoint.label} request with an empty body (HTTP ${answer.status})`,
+				description: carriedOut.trim() || undefined,
 				httpCode: String(answer.status),
 				itemIndex,
 			});
@@ -127,10 +139,7 @@ export function networkError(context: TransportContext, site: FailureSite, failu
 	// The code stays out of the error object: n8n would swap our message for a generic one.
 	const error = new NodeApiError(context.getNode(), { message: failure.message } as JsonObject, {
 		message: `${vendor.product} ${what}${address}${retried}`,
-		description:
-			endpoint.write && delivery === 'mayHaveBeenProcessed'
-				? `The ${endpoint.label} request may have reached ${vendor.product}, so it was not sent again: check in ${vendor.product} whether it took effect before running this item again.`
-				: failure.message,
+		description: endpoint.write && delivery === 'mayHaveBeenProcessed' ? mayHaveTakenEffect(site, 'reached') : failure.message,
 		itemIndex: site.itemIndex,
 	});
 	Object.assign(error.context, contextOf(site, delivery));

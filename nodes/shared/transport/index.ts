@@ -19,3 +19,4 @@ export { readPages, PagingError, type FetchPage, type Page, type PagingFailure, 
 export { DEFAULT_RETRY, type RetrySettings } from './retry';
 export { RequestScheduler } from './scheduler';
 export { KAPTURE, kaptureRequest, type KaptureEndpointName } from './vendors/kapture';
+export { SOURCEHUB, sourceHubErrorIn, sourceHubRequest, type SourceHubEndpointName } from './vendors/sourcehub';

@@ -13,6 +13,8 @@ export const ORDER_TYPE = `${PKG}.kaptureOrder`;
 export const TRIGGER_TYPE = `${PKG}.kaptureOrderTrigger`;
 export const CREDENTIAL_TYPE = 'kaptureApi';
 export const CREDENTIAL_NAME = 'Kapture demo account';
+export const SOURCEHUB_TYPE = `${PKG}.sourceHub`;
+export const SOURCEHUB_CREDENTIAL_NAME = 'SourceHub demo account';
 
 /** Operation labels of Kapture Order, with the screenshot each gets. */
 export const OPERATIONS = [
@@ -37,7 +39,8 @@ function log(msg) {
  *   order:   Manual Trigger -> Kapture Order (credential set)
  *   trigger: Kapture Order Trigger (credential set)
  *   blank:   Manual Trigger only (the nodes panel adds Kapture Order to it)
- * @returns {Promise<{n8n: object, baseUrl: string, ids: {order: string, trigger: string, blank: string, credential: string}, timings: object, dispose: () => Promise<void>}>}
+ *   sourceHub: Manual Trigger -> SourceHub, Order > Create (its credential set)
+ * @returns {Promise<{n8n: object, baseUrl: string, ids: {order: string, trigger: string, blank: string, sourceHub: string, credential: string}, timings: object, dispose: () => Promise<void>}>}
  */
 export async function startEditorN8n({ repoRoot, keep = !!process.env.KAPTURE_E2E_KEEP } = {}) {
 	const timings = {};
@@ -103,6 +106,30 @@ export async function startEditorN8n({ repoRoot, keep = !!process.env.KAPTURE_E2
 				},
 			],
 		});
+		const [sourceHubCredential] = await n8n.importCredentials([
+			{ name: SOURCEHUB_CREDENTIAL_NAME, type: 'sourceHubApi', data: { apiKey: 'not-a-secret', environment: 'test' } },
+		]);
+		const sourceHub = await n8n.importWorkflow({
+			name: 'SourceHub',
+			nodes: [
+				{ id: 'manual', name: MANUAL, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [-240, 0], parameters: {} },
+				{
+					id: 'sourcehub',
+					name: 'SourceHub',
+					type: SOURCEHUB_TYPE,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {
+						resource: 'order',
+						operation: 'create',
+						customerId: { __rl: true, mode: 'id', value: '={{ $json.sourceHubCustomerId }}' },
+						options: { onUnavailableItems: 'output', parallelRequests: 5 },
+					},
+					credentials: { sourceHubApi: { id: sourceHubCredential, name: SOURCEHUB_CREDENTIAL_NAME } },
+				},
+			],
+			connections: { [MANUAL]: { main: [[{ node: 'SourceHub', type: 'main', index: 0 }]] } },
+		});
 		const blank = await n8n.importWorkflow({
 			name: 'Add a Kapture node',
 			nodes: [{ id: 'manual', name: MANUAL, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
@@ -113,7 +140,7 @@ export async function startEditorN8n({ repoRoot, keep = !!process.env.KAPTURE_E2
 		await n8n.start();
 		await n8n.ownerSetup();
 		timings.start = done();
-		return { n8n, baseUrl: n8n.baseUrl, ids: { order, trigger, blank, credential }, timings, dispose };
+		return { n8n, baseUrl: n8n.baseUrl, ids: { order, trigger, blank, sourceHub, credential }, timings, dispose };
 	} catch (err) {
 		await dispose();
 		throw err;

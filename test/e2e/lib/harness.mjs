@@ -61,13 +61,17 @@ let tsNodeRegistered = false;
  * @returns {Promise<import('../../sandbox/types').KaptureSandbox>}
  */
 export async function startSandbox(options = {}) {
+	return await requireTs('../../sandbox/index.ts').startSandbox({ quiet: true, ...options });
+}
+
+/** A TypeScript module of the test tree, loaded through ts-node (transpile only). */
+function requireTs(file) {
 	const require = createRequire(import.meta.url);
 	if (!tsNodeRegistered) {
 		require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
 		tsNodeRegistered = true;
 	}
-	const sandbox = require('../../sandbox/index.ts');
-	return await sandbox.startSandbox({ quiet: true, ...options });
+	return require(file);
 }
 
 /** The data of a kaptureApi credential pointing at a sandbox. */
@@ -223,4 +227,34 @@ export function stopwatch(label) {
 			process.stderr.write(`[e2e ${label}] ${marks.join(', ')}; total ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 		},
 	};
+}
+
+// ---- SourceHub (test/e2e/sourcehub.test.mjs) --------------------------------
+
+export const SOURCEHUB_NODE = `${PACKAGE}.sourceHub`;
+export const SOURCEHUB_CREDENTIAL_TYPE = 'sourceHubApi';
+
+/**
+ * The SourceHub sandbox (test/sandbox/sourcehub) in this process, and the
+ * data of a sourceHubApi credential pointing at it.
+ * @returns {Promise<import('../../sandbox/sourcehub/types').SourceHubSandbox>}
+ */
+export async function startSourceHubSandbox(options = {}) {
+	return await requireTs('../../sandbox/sourcehub/index.ts').startSourceHubSandbox({ quiet: true, ...options });
+}
+
+export function sourceHubCredentialData(sh, overrides = {}) {
+	return { environment: 'custom', baseUrl: sh.baseUrl, apiKey: sh.apiKey, ...overrides };
+}
+
+/** orderWorkflow with the SourceHub node (resource 'order' unless `parameters.resource` says otherwise). */
+export function sourceHubWorkflow(name, parameters, { credential, nodeName = 'SourceHub', ...rest } = {}) {
+	const wf = orderWorkflow(name, {}, { credential, nodeName, ...rest });
+	const node = wf.nodes.find((n) => n.name === nodeName);
+	Object.assign(node, {
+		type: SOURCEHUB_NODE,
+		parameters: { resource: 'order', ...parameters },
+		credentials: { [SOURCEHUB_CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
+	});
+	return wf;
 }

@@ -5,10 +5,10 @@ import { isObject } from '../../../shared/helpers/objects';
 import type { OperationOption } from '../../../shared/helpers/operations';
 import { kaptureRequest } from '../../../shared/transport';
 import { accountId } from '../../helpers/account';
-import { runPerItem } from '../../helpers/itemRunner';
+import { runPerItem } from '../../../shared/helpers/itemRunner';
 import { pullV1Pages } from '../../helpers/orderPages';
 import { simplifyOrder } from '../../helpers/simplify';
-import { Validator } from '../../helpers/validation';
+import { Validator } from '../../../shared/helpers/validation';
 import {
 	apiParameter,
 	optionsCollection,

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/helpers/objects';
-import type { Validator } from '../../helpers/validation';
+import type { Validator } from '../../../shared/helpers/validation';
 import { mapFields } from './fields/fieldSpec';
 import { PARTNER_ORDER_FIELDS, PRODUCT_FIELDS } from './fields/partnerFields';
 import { CONTACT_FIELDS, CUSTOMER_FIELDS, ENQUIRY_FIELDS, ORDER_FIELDS, type WriteOperation } from './fields/v1Fields';

@@ -3,8 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { OperationOption } from '../../../shared/helpers/operations';
 import { kaptureRequest } from '../../../shared/transport';
-import { runPerItem } from '../../helpers/itemRunner';
-import { Validator } from '../../helpers/validation';
+import { runPerItem } from '../../../shared/helpers/itemRunner';
+import { Validator } from '../../../shared/helpers/validation';
 import { optionsCollection, orderIdParameter } from './fields/common';
 import { paymentBody, type PaymentParameters } from './paymentBody';
 

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Validator } from '../../helpers/validation';
+import type { Validator } from '../../../shared/helpers/validation';
 
 /** What the Add Payment parameters hold, read as they are from the node. */
 export interface PaymentParameters {

@@ -8,20 +8,18 @@ import {
 	pullFiltersToBody,
 	SEARCH_FILTER_NAMES,
 } from '../../descriptions/pullFilters';
+import { limitParameter, returnAllParameter } from '../../../shared/descriptions/common';
 import { daysBetween } from '../../../shared/helpers/calendar';
 import type { OperationOption } from '../../../shared/helpers/operations';
-import { RequestScheduler } from '../../../shared/transport';
 import { accountId } from '../../helpers/account';
-import { errorItem } from '../../helpers/itemRunner';
+import { runListPerItem } from '../../../shared/helpers/itemRunner';
 import { pullPartnerPages, pullV1Pages } from '../../helpers/orderPages';
 import { simplifyOrder } from '../../helpers/simplify';
-import { asNodeError, Validator } from '../../helpers/validation';
+import { asNodeError, Validator } from '../../../shared/helpers/validation';
 import {
 	apiParameter,
 	DEFAULT_PAGE_SIZE,
-	limitParameter,
 	pageSizeOption,
-	returnAllParameter,
 	simplifyParameter,
 	type KaptureApiChoice,
 } from './fields/common';
@@ -185,57 +183,19 @@ function plan(context: IExecuteFunctions, itemIndex: number, cmId: number | unde
  * output exactly once (see readPages).
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
-	const continueOnFail = this.continueOnFail();
 	const timeZone = this.getTimezone();
 	const usesV1 = this.getNodeParameter('api', 0, 'v1') === 'v1';
 	const cmId = usesV1 ? await accountId(this) : undefined;
 
-	// Every item is checked before the first request.
-	const plans: Array<PullPlan | Error> = items.map((_, itemIndex) => {
-		try {
-			return plan(this, itemIndex, cmId);
-		} catch (error) {
-			if (!continueOnFail) throw asNodeError(this.getNode(), error, itemIndex);
-			return error as Error;
-		}
-	});
-
-	const output: INodeExecutionData[] = [];
-	const scheduler = new RequestScheduler(1);
-	for (const [itemIndex, itemPlan] of plans.entries()) {
-		if (itemPlan instanceof Error) {
-			output.push(errorItem(itemPlan, itemIndex));
-			continue;
-		}
-		const pageOptions = { itemIndex, scheduler, pageSize: itemPlan.pageSize, overlap: true };
-		const pages =
-			itemPlan.api === 'v1'
+	return await runListPerItem(this, {
+		prepare: (itemIndex) => plan(this, itemIndex, cmId),
+		limit: (itemPlan) => itemPlan.limit,
+		pages: (itemPlan, itemIndex, scheduler) => {
+			const pageOptions = { itemIndex, scheduler, pageSize: itemPlan.pageSize, overlap: true };
+			return itemPlan.api === 'v1'
 				? pullV1Pages.call(this, itemPlan.filters as IDataObject, pageOptions)
-				: pullPartnerPages.call(
-						this,
-						itemPlan.start as string,
-						itemPlan.end as string,
-						itemPlan.extra as IDataObject,
-						pageOptions,
-					);
-		const firstOutput = output.length;
-		try {
-			read: for await (const { records } of pages) {
-				for (const order of records) {
-					output.push({
-						json: itemPlan.simplify ? simplifyOrder(order, timeZone) : order,
-						pairedItem: { item: itemIndex },
-					});
-					if (output.length - firstOutput >= itemPlan.limit) break read;
-				}
-			}
-		} catch (error) {
-			if (!continueOnFail) throw asNodeError(this.getNode(), error, itemIndex);
-			// Orders read before the failure are dropped: a partial list would look complete.
-			output.length = firstOutput;
-			output.push(errorItem(error as Error, itemIndex));
-		}
-	}
-	return output;
+				: pullPartnerPages.call(this, itemPlan.start as string, itemPlan.end as string, itemPlan.extra as IDataObject, pageOptions);
+		},
+		output: (order, itemPlan) => (itemPlan.simplify ? simplifyOrder(order, timeZone) : order),
+	});
 }

@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { isObject } from '../../../shared/helpers/objects';
 import { kaptureRequest } from '../../../shared/transport';
-import { runPerItem } from '../../helpers/itemRunner';
-import { Validator } from '../../helpers/validation';
+import { runPerItem } from '../../../shared/helpers/itemRunner';
+import { Validator } from '../../../shared/helpers/validation';
 import type { KaptureApiChoice } from './fields/common';
 import type { WriteOperation } from './fields/v1Fields';
 import { partnerBodyFromJson, partnerOrderBody, v1BodyFromJson, v1OrderBody, type OrderParameters } from './orderBody';

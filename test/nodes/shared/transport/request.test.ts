@@ -225,6 +225,21 @@ describe('transport against the sandbox, through n8n-core', () => {
 			expect((result.error as Error & { description?: string })?.description).toMatch(/may have reached Kapture, so it was not sent again/);
 		});
 
+		it('tells the user a write may have been carried out after a 500 or an unreadable page', async () => {
+			for (const [kind, said] of [['serverError', ''], ['html', 'The page said: 502 Bad Gateway. ']] as const) {
+				sandbox.reset();
+				sandbox.faults.script({ kind, api: 'v1AddUpdate' });
+				const result = await probe({ endpoint: 'v1AddUpdate', body: addBody });
+				expect((result.error as Error & { description?: string })?.description).toBe(
+					`${said}The add/update order (v1) request may have been carried out by Kapture, so it was not sent again: check in Kapture whether it took effect before running this item again.`,
+				);
+			}
+			// A read's 500 keeps its usual description.
+			sandbox.faults.rate(1, { kind: 'serverError', api: 'v1Pull' });
+			const read = await probe({});
+			expect((read.error as Error & { description?: string })?.description).toBe('Endpoint: pull orders (v1)');
+		});
+
 		it('retries a write that Kapture refused with 429 or 503, and creates the order once', async () => {
 			sandbox.faults.script(
 				{ kind: 'rateLimit', api: 'v1AddUpdate', retryAfterSeconds: 0 },

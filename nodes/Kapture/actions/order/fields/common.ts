@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from '../../../helpers/itemRunner';
+import { idParameter, optionsCollection as sharedOptionsCollection } from '../../../../shared/descriptions/common';
 
 export type KaptureApiChoice = 'v1' | 'partner';
 export const DEFAULT_PAGE_SIZE = 500;
@@ -23,26 +23,8 @@ export function apiParameter(defaultApi: KaptureApiChoice, v1Hint: string, partn
 	};
 }
 
-export const parallelRequestsOption: INodeProperties = {
-	displayName: 'Parallel Requests',
-	name: 'parallelRequests',
-	type: 'number',
-	typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_REQUESTS },
-	default: DEFAULT_PARALLEL_REQUESTS,
-	description: `How many items to send to Kapture at the same time (1 to ${MAX_PARALLEL_REQUESTS}). Output order is the same as with 1. If Kapture asks to slow down, every request waits and fewer are sent at once.`,
-};
-
 export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [parallelRequestsOption, ...extra].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
-	};
+	return sharedOptionsCollection('Kapture', extra);
 }
 
 export const simplifyParameter: INodeProperties = {
@@ -54,24 +36,6 @@ export const simplifyParameter: INodeProperties = {
 		'Whether to return a compact order with the same field names whichever API is used, instead of the raw Kapture record',
 };
 
-export const returnAllParameter: INodeProperties = {
-	displayName: 'Return All',
-	name: 'returnAll',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to return all results or only up to a given limit',
-};
-
-export const limitParameter: INodeProperties = {
-	displayName: 'Limit',
-	name: 'limit',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 50,
-	description: 'Max number of results to return',
-	displayOptions: { show: { returnAll: [false] } },
-};
-
 export const pageSizeOption: INodeProperties = {
 	displayName: 'Page Size',
 	name: 'pageSize',
@@ -81,9 +45,6 @@ export const pageSizeOption: INodeProperties = {
 	description:
 		'How many orders to ask Kapture for per request. If Kapture sends fewer, the node notices and keeps reading, so no order is missed.',
 };
-
-/** The editor's message for an Order ID with other characters than digits (the node checks it again). */
-export const ORDER_ID_DIGITS_ONLY = 'Order ID must contain digits only';
 
 /** Said under Email, right after both fields, so nobody learns it from a failed run. */
 export const PHONE_OR_EMAIL_HINT = 'Phone or Email is required: fill at least one of them';
@@ -97,30 +58,7 @@ export function orderIdParameter(
 	placeholder: string,
 	extra: Partial<INodeProperties> = {},
 ): INodeProperties {
-	return {
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'id', value: '' },
-		description,
-		modes: [
-			{
-				displayName: 'ID',
-				name: 'id',
-				type: 'string',
-				placeholder,
-				validation: [
-					{
-						type: 'regex',
-						// Empty passes: `required` reports an empty Order ID, and Add Payment may leave it out.
-						properties: { regex: '\\s*(\\d+\\s*)?', errorMessage: ORDER_ID_DIGITS_ONLY },
-					},
-				],
-			},
-		],
-		...extra,
-	};
+	return idParameter({ displayName: 'Order ID', name: 'orderId', description, placeholder, extra });
 }
 
 /**

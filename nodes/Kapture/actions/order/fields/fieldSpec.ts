@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { KaptureDateFormat } from '../../../helpers/dates';
-import type { TextLimit, Validator } from '../../../helpers/validation';
+import type { DateFormat } from '../../../../shared/helpers/dates';
+import type { TextLimit, Validator } from '../../../../shared/helpers/validation';
 
 /**
  * One Kapture body field, described once: the editor property (toProperty)
@@ -15,7 +15,7 @@ export interface FieldSpec {
 	key: string;
 	displayName: string;
 	description: string;
-	kind?: 'text' | 'id' | 'email' | 'boolean' | 'number' | 'keyValue' | KaptureDateFormat;
+	kind?: 'text' | 'id' | 'email' | 'boolean' | 'number' | 'keyValue' | DateFormat;
 	placeholder?: string;
 	/** Longest text accepted (see TEXT_LIMITS); 'short' unless said. */
 	limit?: TextLimit;
@@ -23,7 +23,7 @@ export interface FieldSpec {
 	default?: string | number | boolean;
 }
 
-const DATE_HINT: Record<KaptureDateFormat, string> = {
+const DATE_HINT: Record<DateFormat, string> = {
 	day: 'sent as YYYY-MM-DD',
 	minute: 'sent as YYYY-MM-DD HH:mm',
 	second: 'sent as YYYY-MM-DD HH:mm:ss',

@@ -5,7 +5,7 @@ import {
 	v1BodyFromJson,
 	v1OrderBody,
 } from '../../../../../nodes/Kapture/actions/order/orderBody';
-import { validatorFor as v } from '../../__fixtures__/validator';
+import { validatorFor as v } from '../../../shared/__fixtures__/validator';
 
 describe('orderBody', () => {
 	it('v1 add: key/value lists become objects, booleans kept, empties dropped', () => {

@@ -1,5 +1,5 @@
 import { paymentBody } from '../../../../../nodes/Kapture/actions/order/paymentBody';
-import { validatorFor as v } from '../../__fixtures__/validator';
+import { validatorFor as v } from '../../../shared/__fixtures__/validator';
 
 describe('paymentBody', () => {
 	it('payment by payment ID alone is allowed', () => {

@@ -1,14 +1,14 @@
 /**
- * Date conversions for Kapture. n8n's date picker (and most expressions) give
- * an ISO-like text such as `2024-05-08T10:30:00`; Kapture wants wall-clock
- * texts in the account's own time zone. The wall-clock part the user wrote is
- * kept as it is: no time zone arithmetic, so what the user picked is what
- * Kapture receives.
+ * Date parameters as vendors want them. n8n's date picker (and most
+ * expressions) give an ISO-like text such as `2024-05-08T10:30:00`; Kapture
+ * and SourceHub want wall-clock texts in the account's own time zone. The
+ * wall-clock part the user wrote is kept as it is: no time zone arithmetic,
+ * so what the user picked is what the vendor receives.
  */
 
-import { readWallClock } from '../../shared/helpers/calendar';
+import { readWallClock } from './calendar';
 
-export type KaptureDateFormat = 'day' | 'minute' | 'second';
+export type DateFormat = 'day' | 'minute' | 'second';
 
 /** Turns whatever a date parameter holds (text, Date, Luxon DateTime) into text. */
 function dateText(value: unknown): string {
@@ -26,11 +26,11 @@ export function isEmptyDate(value: unknown): boolean {
 }
 
 /**
- * Formats a date parameter for Kapture: `day` → `YYYY-MM-DD`,
+ * Formats a date parameter: `day` → `YYYY-MM-DD`,
  * `minute` → `YYYY-MM-DD HH:mm`, `second` → `YYYY-MM-DD HH:mm:ss`.
  * Returns undefined for text that is not a real calendar date.
  */
-export function formatKaptureDate(value: unknown, format: KaptureDateFormat): string | undefined {
+export function formatDateParameter(value: unknown, format: DateFormat): string | undefined {
 	const clock = readWallClock(dateText(value));
 	if (!clock) return undefined;
 	const day = `${clock.year}-${clock.month}-${clock.day}`;

@@ -1,4 +1,4 @@
-import { notADate } from '../../../../nodes/Kapture/helpers/validation';
+import { notADate } from '../../../../nodes/shared/helpers/validation';
 import { validatorFor as v } from '../__fixtures__/validator';
 
 /** The message of what `check` throws ('' when it does not throw). */

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { boundedNumber } from '../../shared/helpers/numbers';
-import { RequestScheduler } from '../../shared/transport';
+import { RequestScheduler, type Page } from '../transport';
+import { boundedNumber } from './numbers';
 import { asNodeError } from './validation';
 
 export const DEFAULT_PARALLEL_REQUESTS = 5;
@@ -34,8 +34,8 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 /**
  * Runs one request per input item, up to `concurrency` at once, and returns
  * the output exactly as a one-by-one run would: items in input order, each
- * paired with its input. All requests share one scheduler, so when Kapture
- * says "slow down" every request waits. Without Continue On Fail the first
+ * paired with its input. All requests share one scheduler, so when the
+ * vendor says "slow down" every request waits. Without Continue On Fail the first
  * error (lowest item) is thrown once the requests already in flight are done;
  * nothing new is started after an error.
  */
@@ -89,6 +89,61 @@ export async function runPerItem<T>(
 		}
 		const list = Array.isArray(outcome.json) ? outcome.json : [outcome.json];
 		for (const json of list) output.push({ json, pairedItem: { item: itemIndex } });
+	}
+	return output;
+}
+
+export interface ListJob<T> {
+	/** As in ItemJob: every item is checked before the first request. */
+	prepare: (itemIndex: number) => T;
+	/** The most records the item outputs (Infinity with Return All). */
+	limit: (prepared: T) => number;
+	/** The item's list, page by page (see readPages). */
+	pages: (prepared: T, itemIndex: number, scheduler: RequestScheduler) => AsyncGenerator<Page>;
+	/** What one record outputs. */
+	output: (record: IDataObject, prepared: T) => IDataObject;
+}
+
+/**
+ * One output item per record of each input item's list, read page by page.
+ * Lists are read one after the other, in input order, each output item paired
+ * with its input. A list that fails part-way outputs nothing but the error
+ * (with Continue On Fail): a partial list would look complete.
+ */
+export async function runListPerItem<T>(context: IExecuteFunctions, job: ListJob<T>): Promise<INodeExecutionData[]> {
+	const continueOnFail = context.continueOnFail();
+	const plans: Array<{ ok: true; prepared: T } | { ok: false; error: Error }> = context
+		.getInputData()
+		.map((_, itemIndex) => {
+			try {
+				return { ok: true, prepared: job.prepare(itemIndex) };
+			} catch (error) {
+				if (!continueOnFail) throw asNodeError(context.getNode(), error, itemIndex);
+				return { ok: false, error: error as Error };
+			}
+		});
+
+	const output: INodeExecutionData[] = [];
+	const scheduler = new RequestScheduler(1);
+	for (const [itemIndex, plan] of plans.entries()) {
+		if (!plan.ok) {
+			output.push(errorItem(plan.error, itemIndex));
+			continue;
+		}
+		const limit = job.limit(plan.prepared);
+		const firstOutput = output.length;
+		try {
+			read: for await (const { records } of job.pages(plan.prepared, itemIndex, scheduler)) {
+				for (const record of records) {
+					output.push({ json: job.output(record, plan.prepared), pairedItem: { item: itemIndex } });
+					if (output.length - firstOutput >= limit) break read;
+				}
+			}
+		} catch (error) {
+			if (!continueOnFail) throw asNodeError(context.getNode(), error, itemIndex);
+			output.length = firstOutput;
+			output.push(errorItem(error as Error, itemIndex));
+		}
 	}
 	return output;
 }

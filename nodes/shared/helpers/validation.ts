@@ -1,8 +1,8 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { isObject } from '../../shared/helpers/objects';
-import { formatKaptureDate, isEmptyDate, type KaptureDateFormat } from './dates';
+import { formatDateParameter, isEmptyDate, type DateFormat } from './dates';
+import { isObject } from './objects';
 
 /**
  * Input checks, written once for every operation. Each one throws a
@@ -15,14 +15,15 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DIGITS = /^\d+$/;
 
 /**
- * Kapture's IDs are Java longs (its APIs are Spring services): at most 19
- * digits. A longer "ID" cannot exist, so it is refused before sending
- * instead of coming back as "Order not found".
+ * Both vendors' IDs are 64-bit integers: Kapture's are Java longs (its APIs
+ * are Spring services), SourceHub documents "Integer". At most 19 digits: a
+ * longer "ID" cannot exist, so it is refused before sending instead of
+ * coming back as "Order not found".
  */
 export const MAX_ID_DIGITS = 19;
 
 /**
- * Our limits on free text, in characters: Kapture documents none. They are
+ * Our limits on free text, in characters: neither vendor documents any. They are
  * far above any real value and stop a wrong mapping (a whole file in
  * Remarks) before it is sent.
  */
@@ -50,14 +51,14 @@ function isResourceLocator(value: unknown): value is { value: unknown } {
 	return isObject(value) && 'value' in value;
 }
 
-const DATE_EXAMPLE: Record<KaptureDateFormat, string> = {
+const DATE_EXAMPLE: Record<DateFormat, string> = {
 	day: '2024-05-31',
 	minute: '2024-05-31T14:30',
 	second: '2024-05-31T14:30:00',
 };
 
 /** The message for a date that is not a real calendar date; the pull filters use it too. */
-export function notADate(label: string, value: unknown, format: KaptureDateFormat = 'day'): string {
+export function notADate(label: string, value: unknown, format: DateFormat = 'day'): string {
 	return `${label} must be a real date such as ${DATE_EXAMPLE[format]}, got ${quote(value)}`;
 }
 
@@ -99,7 +100,7 @@ export class Validator {
 		return text;
 	}
 
-	/** A Kapture id: digits only, kept as text whatever its size. Empty is allowed unless `required`. */
+	/** An id: digits only, kept as text whatever its size. Empty is allowed unless `required`. */
 	id(value: unknown, label: string, required = false): string {
 		const text = this.text(value);
 		if (text === '') {
@@ -121,13 +122,13 @@ export class Validator {
 		return text;
 	}
 
-	/** A date parameter formatted for Kapture; '' when left empty. */
-	date(value: unknown, label: string, format: KaptureDateFormat, required = false): string {
+	/** A date parameter formatted as `format` (see formatDateParameter); '' when left empty. */
+	date(value: unknown, label: string, format: DateFormat, required = false): string {
 		if (isEmptyDate(value)) {
 			if (required) throw this.fail(`${label} is required`);
 			return '';
 		}
-		const formatted = formatKaptureDate(value, format);
+		const formatted = formatDateParameter(value, format);
 		if (!formatted) throw this.fail(notADate(label, value, format));
 		return formatted;
 	}

@@ -1,4 +1,4 @@
-import { formatKaptureDate } from '../../../../nodes/Kapture/helpers/dates';
+import { formatDateParameter } from '../../../../nodes/shared/helpers/dates';
 
 describe('dates', () => {
 	it.each([
@@ -8,10 +8,10 @@ describe('dates', () => {
 		['2024-5-8', 'day', '2024-05-08'],
 		['2024-02-29', 'day', '2024-02-29'],
 	] as const)('%s as %s → %s', (input, format, expected) => {
-		expect(formatKaptureDate(input, format)).toBe(expected);
+		expect(formatDateParameter(input, format)).toBe(expected);
 	});
 
 	it.each(['2023-02-29', '2024-13-01', '2024-01-01T25:00', 'tomorrow', ''])('%s is not a date', (input) => {
-		expect(formatKaptureDate(input, 'day')).toBeUndefined();
+		expect(formatDateParameter(input, 'day')).toBeUndefined();
 	});
 });

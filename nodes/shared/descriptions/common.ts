@@ -1,0 +1,92 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from '../helpers/itemRunner';
+
+/**
+ * Parameters every vendor's node shows the same way, written once. `product`
+ * is the vendor's name as the texts say it ("Kapture", "SourceHub").
+ */
+
+export function parallelRequestsOption(product: string): INodeProperties {
+	return {
+		displayName: 'Parallel Requests',
+		name: 'parallelRequests',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_REQUESTS },
+		default: DEFAULT_PARALLEL_REQUESTS,
+		description: `How many items to send to ${product} at the same time (1 to ${MAX_PARALLEL_REQUESTS}). Output order is the same as with 1. If ${product} asks to slow down, every request waits and fewer are sent at once.`,
+	};
+}
+
+/** The Options collection of an operation that sends one request per item: Parallel Requests plus `extra`. */
+export function optionsCollection(product: string, extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [parallelRequestsOption(product), ...extra].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+export const returnAllParameter: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitParameter: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+/**
+ * A numeric record ID, given "By ID", checked in the editor as it is typed.
+ * The same kind of parameter wherever a name appears: n8n keeps a value when
+ * the operation changes, so the types must agree.
+ */
+/** The editor's message for an ID with other characters than digits (the node checks it again). */
+export function digitsOnlyMessage(displayName: string): string {
+	return `${displayName} must contain digits only`;
+}
+
+export function idParameter(spec: {
+	displayName: string;
+	name: string;
+	description: string;
+	placeholder: string;
+	extra?: Partial<INodeProperties>;
+}): INodeProperties {
+	return {
+		displayName: spec.displayName,
+		name: spec.name,
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'id', value: '' },
+		description: spec.description,
+		modes: [
+			{
+				displayName: 'ID',
+				name: 'id',
+				type: 'string',
+				placeholder: spec.placeholder,
+				validation: [
+					{
+						type: 'regex',
+						// Empty passes: `required` reports an empty ID, and some operations may leave it out.
+						properties: { regex: '\\s*(\\d+\\s*)?', errorMessage: digitsOnlyMessage(spec.displayName) },
+					},
+				],
+			},
+		],
+		...spec.extra,
+	};
+}
