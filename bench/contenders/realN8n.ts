@@ -68,6 +68,15 @@ interface InstanceModule {
 	newId(): string;
 }
 
+/** test/e2e/lib/workflows.mjs: the e2e suite's workflow builders. */
+interface WorkflowsModule {
+	MANUAL_TRIGGER: IDataObject;
+	webhookTrigger(path: string, options?: { responseMode?: string }): IDataObject;
+	itemsNode(items: IDataObject[]): IDataObject;
+	splitOutNode(field?: string): IDataObject;
+	chainWorkflow(name: string, nodes: IDataObject[]): IDataObject;
+}
+
 interface NodeRun {
 	startTime: number;
 	executionTime: number;
@@ -172,8 +181,6 @@ export type RealN8nMode = 'server' | 'cli';
 
 export type RealContenderId = 'ours-default' | 'ours-max' | 'ours-max-json' | 'http-node' | 'http-node-retry' | 'ours-max-static';
 
-const START = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-
 export const CONTENDER_NODE = 'Contender';
 
 export async function startRealN8n(
@@ -184,6 +191,7 @@ export async function startRealN8n(
 ): Promise<RealN8nBench> {
 	const server = settings.mode === 'server';
 	const instanceModule = (await importEsm(pathToFileURL(join(REPO, 'scripts', 'n8n', 'instance.mjs')).href)) as InstanceModule;
+	const workflowsModule = (await importEsm(pathToFileURL(join(REPO, 'test', 'e2e', 'lib', 'workflows.mjs')).href)) as WorkflowsModule;
 	const userFolder = mkdtempSync(join(tmpdir(), 'kapture-bench-n8n-'));
 	const pkgDir = mkdtempSync(join(tmpdir(), 'kapture-bench-pkg-'));
 	const instance = await instanceModule.createInstance({
@@ -227,7 +235,7 @@ export async function startRealN8n(
 		const workflows = (Object.keys(contenderNodes) as RealContenderId[]).map((key) => {
 			ids[key] = instanceModule.newId();
 			prefixes[key] = `real-${key}-`;
-			return workflow(ids[key], `bench ${key}`, makeOrders(settings.items, prefixes[key]) as unknown as IDataObject[], contenderNodes[key], server ? `bench-${key}` : undefined);
+			return workflow(workflowsModule, ids[key], `bench ${key}`, makeOrders(settings.items, prefixes[key]) as unknown as IDataObject[], contenderNodes[key], server ? `bench-${key}` : undefined);
 		});
 		const file = join(userFolder, 'bench-workflows.json');
 		writeFileSync(file, JSON.stringify(workflows));
@@ -370,42 +378,8 @@ function httpNode(baseUrl: string, typeVersion: number, credential: { id: string
 }
 
 /** Start → Items (Edit Fields, raw JSON) → Split (Split Out) → Contender: the same input steps for everyone. */
-function workflow(id: string, name: string, items: IDataObject[], contender: IDataObject, webhookPath?: string): IDataObject {
-	const start = webhookPath
-		? {
-				id: 'start',
-				name: 'Start',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'noData', options: {} },
-			}
-		: START;
-	return {
-		id,
-		name,
-		versionId: randomUUID(),
-		active: false,
-		pinData: {},
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			start,
-			{
-				id: 'items',
-				name: 'Items',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [200, 0],
-				parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items }), options: {} },
-			},
-			{ id: 'split', name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'items', options: {} } },
-			{ id: 'contender', name: CONTENDER_NODE, position: [600, 0], ...contender },
-		],
-		connections: {
-			Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-			Items: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
-			Split: { main: [[{ node: CONTENDER_NODE, type: 'main', index: 0 }]] },
-		},
-	};
+function workflow(builders: WorkflowsModule, id: string, name: string, items: IDataObject[], contender: IDataObject, webhookPath?: string): IDataObject {
+	const start = webhookPath ? builders.webhookTrigger(webhookPath) : builders.MANUAL_TRIGGER;
+	const chain = builders.chainWorkflow(name, [start, builders.itemsNode(items), builders.splitOutNode('items'), { id: 'contender', name: CONTENDER_NODE, ...contender }]);
+	return { ...chain, id, versionId: randomUUID(), active: false, pinData: {}, settings: { executionOrder: 'v1' } };
 }

@@ -19,24 +19,11 @@ import { after, before, describe, test } from 'node:test';
 import { ensureRuntime } from '../../scripts/n8n/runtime.mjs';
 import { freePort } from '../../scripts/n8n/instance.mjs';
 import { repoRoot } from './lib-dev/examples.mjs';
-
-function sleep(ms) {
-	return new Promise((r) => setTimeout(r, ms));
-}
+import { waitFor } from './lib/harness.mjs';
 
 /** Resolves 'timeout' after ms without keeping the test process alive. */
 function timeout(ms) {
 	return new Promise((r) => setTimeout(r, ms, 'timeout').unref());
-}
-
-async function waitFor(what, fn, timeoutMs) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await fn();
-		if (v) return v;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await sleep(250);
-	}
 }
 
 function listening(port) {
@@ -128,7 +115,7 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 	test('comes up with the sandbox, the credential and the examples; Ctrl-C stops everything', async () => {
 		const args = ['--no-build', '--port', String(n8nPort), '--sandbox-port', String(sandboxPort), '--seed', '5', '--poll-seconds', '5', '--dir', dir];
 		dev = runDev(args);
-		await waitFor('"[dev] ready"', () => dev.output.includes('[dev] ready in') || dev.exit, 300_000);
+		await waitFor('"[dev] ready"', () => dev.output.includes('[dev] ready in') || dev.exit, { timeoutMs: 300_000 });
 		assert.equal(dev.exit, null, `dev exited early:\n${dev.output}`);
 
 		// What it prints is what works.
@@ -157,7 +144,7 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 		// The printed curl command makes the trigger example fire.
 		const res = await fetch(`${sandboxUrl}/__sandbox/orders`, { method: 'POST', body: '{"count":1}' });
 		const [order] = (await res.json()).orders;
-		await waitFor('the [slack stand-in] line', () => dev.output.includes(`[slack stand-in] New order #${order.id} for ${order.customerName}`), 60_000);
+		await waitFor('the [slack stand-in] line', () => dev.output.includes(`[slack stand-in] New order #${order.id} for ${order.customerName}`), { timeoutMs: 60_000 });
 
 		// Ctrl-C.
 		dev.child.kill('SIGINT');
@@ -165,7 +152,7 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 		assert.deepEqual(exit, { code: 0, signal: null }, dev.output.slice(-3000));
 		assert.equal(await listening(n8nPort), false, 'n8n is down');
 		assert.equal(await listening(sandboxPort), false, 'the sandbox is down');
-		await waitFor('no process left in the user folder', () => processesUsing(dir).length === 0, 10_000);
+		await waitFor('no process left in the user folder', () => processesUsing(dir).length === 0, { timeoutMs: 10_000 });
 	});
 
 	test('a taken n8n port is refused before anything starts, with a free port to use instead (not n8n\'s 5679)', async () => {
@@ -197,6 +184,6 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 		assert.doesNotMatch(dev.output, /could not/);
 		assert.equal(await listening(n8nPort), false);
 		assert.equal(await listening(sandboxPort), false);
-		await waitFor('no process left in the user folder', () => processesUsing(dir).length === 0, 10_000);
+		await waitFor('no process left in the user folder', () => processesUsing(dir).length === 0, { timeoutMs: 10_000 });
 	});
 });

@@ -30,24 +30,10 @@ import {
 	repoRoot,
 	sandboxCredentialData,
 } from './lib-dev/examples.mjs';
-import { recorder } from './lib/harness.mjs';
+import { recorder, waitFor } from './lib/harness.mjs';
 
 const DAY = 86_400_000;
 const IST_OFFSET_MS = 330 * 60_000; // the sandbox's default account time zone
-
-function sleep(ms) {
-	return new Promise((r) => setTimeout(r, ms));
-}
-
-async function waitFor(what, fn, timeoutMs = 30_000) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await fn();
-		if (v) return v;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await sleep(250);
-	}
-}
 
 async function startSandbox(options) {
 	const require = createRequire(import.meta.url);
@@ -210,20 +196,20 @@ describe('examples/ in a real n8n against the sandbox', { timeout: 20 * 60_000 }
 		const pullsBefore = sb.requests().filter((r) => r.api === 'v1Pull').length;
 		await n8n.activate(id);
 		// The first poll only notes where "new" starts; wait for it and one more.
-		await waitFor('two polls after activation', () => sb.requests().filter((r) => r.api === 'v1Pull').length >= pullsBefore + 2, 30_000);
+		await waitFor('two polls after activation', () => sb.requests().filter((r) => r.api === 'v1Pull').length >= pullsBefore + 2, { timeoutMs: 30_000 });
 		assert.equal(hook.hits.length, 0, 'existing orders do not fire');
 
 		const res = await fetch(`${sb.baseUrl}/__sandbox/orders`, { method: 'POST', body: JSON.stringify({ count: 1 }) });
 		const { orders } = await res.json();
 		const order = orders[0];
-		await waitFor('the notification', () => hook.hits.length >= 1, 30_000);
+		await waitFor('the notification', () => hook.hits.length >= 1, { timeoutMs: 30_000 });
 		mark('notified');
 		assert.equal(hook.hits[0].path, '/notify');
 		assert.deepEqual(hook.hits[0].json, { text: `New order #${order.id} for ${order.customerName}` });
 
 		// A few more polls: still one message, one execution.
 		const pullsNow = sb.requests().filter((r) => r.api === 'v1Pull').length;
-		await waitFor('two more polls', () => sb.requests().filter((r) => r.api === 'v1Pull').length >= pullsNow + 2, 30_000);
+		await waitFor('two more polls', () => sb.requests().filter((r) => r.api === 'v1Pull').length >= pullsNow + 2, { timeoutMs: 30_000 });
 		assert.equal(hook.hits.length, 1);
 		const executions = await n8n.executions(id);
 		assert.equal(executions.length, 1, `executions: ${JSON.stringify(executions.map((e) => [e.id, e.status]))}`);

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 import { ensureRuntime } from '../../scripts/n8n/runtime.mjs';
 import { createInstance } from '../../scripts/n8n/instance.mjs';
+import { waitFor } from './lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -46,16 +47,6 @@ async function recorder() {
 			server.closeAllConnections();
 		});
 	return { url: `http://127.0.0.1:${server.address().port}`, hits, close };
-}
-
-async function waitFor(what, fn, timeoutMs) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await fn();
-		if (v) return v;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 250));
-	}
 }
 
 function tickerWorkflow(name, url, pollItems) {
@@ -164,7 +155,7 @@ describe('real n8n harness (scratch community package)', { timeout: 15 * 60_000 
 
 		const ticks = (p) => rec.hits.filter((h) => h.path === p);
 		// One poll at activation, then every 5 s: 3 polls well within 20 s.
-		await waitFor('3 polls of each workflow', () => ticks('/cli').length >= 3 && ticks('/rest').length >= 3, 25_000);
+		await waitFor('3 polls of each workflow', () => ticks('/cli').length >= 3 && ticks('/rest').length >= 3, { timeoutMs: 25_000 });
 		const gaps = ticks('/rest').slice(1).map((h, i) => h.at - ticks('/rest')[i].at);
 		assert.ok(gaps.every((g) => g < 9_000), `polls are ~5 s apart: ${gaps.join(', ')} ms`);
 		// 2.x checks the interval before the first poll; 1.x polls once, then refuses.

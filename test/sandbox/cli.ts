@@ -14,6 +14,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --cm-id <n>                 account id (default 1000298)
   --timezone-offset <min>     account timezone in minutes east of UTC (default 330)
   --partner-window-hours <n>  longest partner pull window (default 24)
+  --rate-limit <n>            account-wide limit: at most n requests a second, 429 beyond (default none)
   --sourcehub-port <n>        the SourceHub sandbox's port (default: --port + 1; 0 = any free port)
   --quiet                     do not print one line per request
 Env: KAPTURE_SANDBOX_USERNAME, KAPTURE_SANDBOX_PASSWORD, KAPTURE_SANDBOX_AUTH_KEY, SOURCEHUB_SANDBOX_API_KEY`;
@@ -43,6 +44,10 @@ function parseArgs(argv: string[]): SandboxOptions & { sourceHubPort?: number } 
 		}
 		const key = NUMBER_FLAGS[flag];
 		const value = Number(inline ?? argv[++i]);
+		if (flag === '--rate-limit' && Number.isFinite(value)) {
+			options.accountRateLimit = { requestsPerSecond: value };
+			continue;
+		}
 		if (!key || !Number.isFinite(value)) {
 			console.error(`Bad or unknown option '${flag}'.\n${USAGE}`);
 			process.exit(2);
@@ -80,6 +85,7 @@ async function main(): Promise<void> {
 			`  auth key  ${authKey}`,
 			`  cmId      ${cmId}`,
 			`  orders    ${sandbox.counts().orders}`,
+			...(options.accountRateLimit ? [`  limit     ${options.accountRateLimit.requestsPerSecond} requests/s for the account`] : []),
 			`  state     ${sandbox.baseUrl}/__sandbox/state`,
 			`SourceHub sandbox listening on ${sourceHub.baseUrl}`,
 			`  api key   ${sourceHub.apiKey}`,

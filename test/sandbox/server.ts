@@ -3,6 +3,7 @@
 
 import type http from 'node:http';
 
+import { AccountRateLimiter, type AccountRateLimit } from './accountLimit';
 import { partnerAuthorized, v1Authorized, type AuthConfig } from './auth';
 import { SandboxClock } from './clock';
 import { FaultController } from './faults';
@@ -93,6 +94,7 @@ export class Sandbox implements KaptureSandbox {
 	private readonly settings: Settings;
 	private readonly auth: AuthConfig;
 	private readonly faultController = new FaultController();
+	private readonly accountLimit: AccountRateLimiter;
 	private latencyMs: number;
 	private readonly log: RequestLog<RequestLogEntry>;
 	private seq = 0;
@@ -120,6 +122,7 @@ export class Sandbox implements KaptureSandbox {
 			cmId: this.settings.cmId,
 		};
 		this.latencyMs = checkedMs(options.latencyMs ?? 0);
+		this.accountLimit = new AccountRateLimiter(options.accountRateLimit);
 		this.log = new RequestLog(options.maxLogEntries ?? DEFAULTS.maxLogEntries);
 		this.store = new Store({
 			cmId: this.settings.cmId,
@@ -157,6 +160,14 @@ export class Sandbox implements KaptureSandbox {
 
 	setPageSizeCap(n: number): void {
 		this.settings.pageSizeCap = checkedCap(n);
+	}
+
+	setAccountRateLimit(limit: AccountRateLimit | undefined): void {
+		this.accountLimit.set(limit);
+	}
+
+	accountRateLimitStats(): ReturnType<KaptureSandbox['accountRateLimitStats']> {
+		return this.accountLimit.stats();
 	}
 
 	seedOrders(
@@ -293,10 +304,17 @@ export class Sandbox implements KaptureSandbox {
 
 		const fault = this.faultController.take(api);
 		if (fault) entry.fault = fault.kind;
+		// The account's limit counts every request that reaches Kapture, at arrival.
+		const limitedFor = fault || api === 'inspect' || api === 'unknown' ? undefined : this.accountLimit.take();
+		if (limitedFor !== undefined) entry.rateLimited = true;
 		if (this.latencyMs > 0 && api !== 'inspect') await this.http.timers.sleep(this.latencyMs);
 
 		if (fault && fault.kind !== 'slow') {
 			this.sendFault(req, res, fault);
+			return;
+		}
+		if (limitedFor !== undefined) {
+			this.send(res, { ...v1Failed('Too many requests for this account: slow down and retry later.', 429), headers: { 'Retry-After': String(limitedFor) } });
 			return;
 		}
 
@@ -394,6 +412,7 @@ export class Sandbox implements KaptureSandbox {
 						partnerWindowHours: this.settings.partnerWindowHours,
 						defaultPullLimit: this.settings.defaultPullLimit,
 						pendingScriptedFaults: this.faultController.pending(),
+						accountRateLimit: this.accountLimit.stats(),
 					},
 				},
 			};

@@ -1,6 +1,10 @@
 // Public types of the Kapture sandbox. Other test suites, the demo and the
 // benchmarks code against these names, so change them only by adding.
 
+import type { AccountRateLimit, AccountRateLimitStats } from './accountLimit';
+
+export type { AccountRateLimit, AccountRateLimitStats } from './accountLimit';
+
 export type PartnerApi = 'orderPush' | 'pullByDates' | 'getOrder' | 'payment';
 export type ApiName = 'v1AddUpdate' | 'v1Pull' | PartnerApi | 'inspect' | 'unknown';
 export type FaultKind =
@@ -49,6 +53,8 @@ export interface SandboxOptions {
 	apiUserId?: number;
 	/** Default v1 pull `limit` when none is sent (default 50). */
 	defaultPullLimit?: number;
+	/** Account-wide limit over every API and client; beyond it 429 + Retry-After (default none; `setAccountRateLimit`). */
+	accountRateLimit?: AccountRateLimit;
 }
 
 /** `Api`: the API names of the sandbox the fault is for (Kapture's by default, SourceHub's has its own). */
@@ -78,6 +84,8 @@ export interface RequestLogEntry {
 	/** Parsed JSON body, or the raw text when it was not JSON, undefined when empty. */
 	body: unknown;
 	fault?: FaultKind;
+	/** Refused with 429 by the account-wide rate limit (not processed). */
+	rateLimited?: true;
 	/** Wall time from arrival until the response finished (0 while in flight). */
 	durationMs: number;
 }
@@ -259,6 +267,10 @@ export interface KaptureSandbox {
 	readonly clock: SandboxClockControl;
 	setLatency(ms: number): void;
 	setPageSizeCap(n: number): void;
+	/** Sets (or with undefined removes) the account-wide rate limit; its counters start over. */
+	setAccountRateLimit(limit: AccountRateLimit | undefined): void;
+	/** The limit in force and how many requests it admitted and refused since it was set. */
+	accountRateLimitStats(): AccountRateLimitStats;
 	faults: {
 		/** Queue faults; each one hits the next request that matches it (one fault per request). */
 		script(...faults: FaultSpec[]): void;

@@ -18,6 +18,9 @@ import { fileURLToPath } from 'node:url';
 
 import { ensureRuntime } from '../../../scripts/n8n/runtime.mjs';
 import { createInstance, newId } from '../../../scripts/n8n/instance.mjs';
+import { chainWorkflow, itemsNode, MANUAL_TRIGGER, splitOutNode } from './workflows.mjs';
+
+export { chainWorkflow, itemsNode, MANUAL_TRIGGER, splitOutNode, webhookTrigger } from './workflows.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..', '..');
@@ -122,8 +125,6 @@ export async function importWorkflows(n8n, workflows) {
 	);
 }
 
-const MANUAL_TRIGGER = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-
 /**
  * Manual Trigger → [items node] → Kapture Order named `nodeName`.
  * `items`: optional list of JSON objects the Kapture node gets as input
@@ -132,47 +133,21 @@ const MANUAL_TRIGGER = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manua
  */
 export function orderWorkflow(name, parameters, { credential, items, onError, nodeName = 'Kapture' } = {}) {
 	assert.ok(credential && credential.id, `orderWorkflow(${name}) needs a credential`);
-	const kapture = {
+	const kapture = orderNode(nodeName, parameters, { credential, onError });
+	return chainWorkflow(name, items ? [MANUAL_TRIGGER, itemsNode(items), splitOutNode('items'), kapture] : [MANUAL_TRIGGER, kapture]);
+}
+
+/** A Kapture Order node (resource order) with our credential. */
+export function orderNode(nodeName, parameters, { credential, onError } = {}) {
+	return {
 		id: 'kapture',
 		name: nodeName,
 		type: ORDER_NODE,
 		typeVersion: 1,
-		position: [440, 0],
+		position: [0, 0],
 		parameters: { resource: 'order', ...parameters },
 		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
 		...(onError ? { onError } : {}),
-	};
-	if (!items) {
-		return {
-			name,
-			nodes: [MANUAL_TRIGGER, kapture],
-			connections: { [MANUAL_TRIGGER.name]: { main: [[{ node: nodeName, type: 'main', index: 0 }]] } },
-		};
-	}
-	const itemsNode = {
-		id: 'items',
-		name: 'Items',
-		type: 'n8n-nodes-base.set',
-		typeVersion: 3.4,
-		position: [220, 0],
-		parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items }), options: {} },
-	};
-	const split = {
-		id: 'split',
-		name: 'Split',
-		type: 'n8n-nodes-base.splitOut',
-		typeVersion: 1,
-		position: [330, 0],
-		parameters: { fieldToSplitOut: 'items', options: {} },
-	};
-	return {
-		name,
-		nodes: [MANUAL_TRIGGER, itemsNode, split, kapture],
-		connections: {
-			[MANUAL_TRIGGER.name]: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-			Items: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
-			Split: { main: [[{ node: nodeName, type: 'main', index: 0 }]] },
-		},
 	};
 }
 
