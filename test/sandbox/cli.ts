@@ -12,6 +12,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --cm-id <n>                 account id (default 1000298)
   --timezone-offset <min>     account timezone in minutes east of UTC (default 330)
   --partner-window-hours <n>  longest partner pull window (default 24)
+  --search-delay <ms>         new API orders stay out of searches this long (default 0)
   --quiet                     do not print one line per request
 Env: KAPTURE_SANDBOX_USERNAME, KAPTURE_SANDBOX_PASSWORD, KAPTURE_SANDBOX_AUTH_KEY`;
 
@@ -23,6 +24,7 @@ const NUMBER_FLAGS: Record<string, keyof SandboxOptions> = {
 	'--cm-id': 'cmId',
 	'--timezone-offset': 'timezoneOffsetMinutes',
 	'--partner-window-hours': 'partnerWindowHours',
+	'--search-delay': 'searchDelayMs',
 };
 
 function parseArgs(argv: string[]): SandboxOptions {

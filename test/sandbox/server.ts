@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 
 import { partnerAuthorized, v1Authorized, type AuthConfig } from './auth';
 import { SandboxClock } from './clock';
-import { FaultController } from './faults';
+import { AFTER_STORING, FaultController } from './faults';
 import { classifyPushBody, getOrder, orderPush, payment, pullByDates } from './partner';
 import { htmlPage, partnerFailed, v1Failed, type Reply, type Settings } from './reply';
 import { copyOrder, Store } from './store';
@@ -134,6 +134,7 @@ export class Sandbox implements KaptureSandbox {
 			dataSeed: options.dataSeed ?? DEFAULTS.dataSeed,
 			clock: this.clock,
 		});
+		this.store.searchDelayMs = checkedMs(options.searchDelayMs ?? 0);
 		const faults = this.faultController;
 		this.faults = {
 			script: (...specs: FaultSpec[]) => faults.script(...specs),
@@ -172,6 +173,10 @@ export class Sandbox implements KaptureSandbox {
 
 	setPageSizeCap(n: number): void {
 		this.settings.pageSizeCap = checkedCap(n);
+	}
+
+	setSearchDelay(ms: number): void {
+		this.store.searchDelayMs = checkedMs(ms);
 	}
 
 	seedOrders(
@@ -330,13 +335,18 @@ export class Sandbox implements KaptureSandbox {
 		if (fault) entry.fault = fault.kind;
 		if (this.latencyMs > 0 && api !== 'inspect') await this.sleep(this.latencyMs);
 
-		if (fault && fault.kind !== 'slow') {
+		const processed = !fault || fault.kind === 'slow' || AFTER_STORING.has(fault.kind);
+		if (!processed) {
 			this.sendFault(req, res, fault);
 			return;
 		}
 
 		const reply = this.answer(route, entry, req.method ?? 'GET', body, malformed, query);
 		if (fault?.kind === 'slow') await this.sleep(fault.delayMs ?? DEFAULTS.slowDelayMs);
+		if (fault && AFTER_STORING.has(fault.kind)) {
+			this.sendFault(req, res, fault);
+			return;
+		}
 		this.send(res, reply);
 	}
 
@@ -391,6 +401,7 @@ export class Sandbox implements KaptureSandbox {
 			fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
 		switch (fault.kind) {
 			case 'reset':
+			case 'resetAfterStoring':
 				req.socket.destroy();
 				return;
 			case 'rateLimit':
@@ -398,11 +409,15 @@ export class Sandbox implements KaptureSandbox {
 			case 'unavailable':
 				return this.send(res, { ...v1Failed('Service temporarily unavailable.', 503), headers: retryAfter });
 			case 'serverError':
+			case 'serverErrorAfterStoring':
 				return this.send(res, v1Failed('Internal server error.', 500));
 			case 'failureBody':
 				return this.send(res, v1Failed(fault.message ?? 'The request could not be processed.', 200));
 			case 'html':
 				return this.send(res, htmlPage(502, 'Bad Gateway', 'The upstream server returned an invalid response.'));
+			case 'htmlAfterStoring':
+				// A proxy's "please wait" page with a 200: no JSON, no ids.
+				return this.send(res, htmlPage(200, 'Please Wait', 'Your request is being processed.'));
 			case 'slow':
 				return;
 		}
@@ -428,6 +443,7 @@ export class Sandbox implements KaptureSandbox {
 						timezoneOffsetMinutes: this.settings.tzMinutes,
 						partnerWindowHours: this.settings.partnerWindowHours,
 						defaultPullLimit: this.settings.defaultPullLimit,
+						searchDelayMs: this.store.searchDelayMs,
 						pendingScriptedFaults: this.faultController.pending(),
 					},
 				},

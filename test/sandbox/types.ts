@@ -10,7 +10,12 @@ export type FaultKind =
 	| 'reset'
 	| 'slow'
 	| 'failureBody'
-	| 'html';
+	| 'html'
+	// Ambiguous faults: the request IS processed (an order stored, a payment
+	// recorded), then the client gets no usable answer.
+	| 'serverErrorAfterStoring'
+	| 'resetAfterStoring'
+	| 'htmlAfterStoring';
 
 export interface SandboxOptions {
 	/** Default 0 = a free port. The server always binds 127.0.0.1. */
@@ -49,6 +54,12 @@ export interface SandboxOptions {
 	apiUserId?: number;
 	/** Default v1 pull `limit` when none is sent (default 50). */
 	defaultPullLimit?: number;
+	/**
+	 * Orders created through the API stay invisible to searches (v1 pull, partner
+	 * pull by dates, partner get) for this long, in real time (default 0). Like a
+	 * search index that lags behind writes: tests use it to prove a bounded wait.
+	 */
+	searchDelayMs?: number;
 }
 
 export interface FaultSpec {
@@ -258,6 +269,8 @@ export interface KaptureSandbox {
 	readonly clock: SandboxClockControl;
 	setLatency(ms: number): void;
 	setPageSizeCap(n: number): void;
+	/** See SandboxOptions.searchDelayMs; applies to orders created from now on. */
+	setSearchDelay(ms: number): void;
 	faults: {
 		/** Queue faults; each one hits the next request that matches it (one fault per request). */
 		script(...faults: FaultSpec[]): void;
