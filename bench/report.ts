@@ -135,6 +135,16 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'notes' | 'totalS
 			measured: `${x.toFixed(2)}× (${fmt(oursMax50.itemsPerSecond)} vs ${fmt(http50.itemsPerSecond)} items/s); peak in flight ${oursMax50.peakInFlight} (cap ${oursMax50.cap}); HTTP Request node peak ${http50.peakInFlight}`,
 		});
 	}
+	const httpFields50 = at50.find((row) => row.id === 'http-node-fields');
+	const oursFields50 = at50.find((row) => row.id === 'ours-max');
+	if (httpFields50 && oursFields50) {
+		const x = oursFields50.itemsPerSecond / httpFields50.itemsPerSecond;
+		checks.push({
+			target: `50 ms, like for like: our node at max parallelism, one expression per field ≥ 1.0× the HTTP Request node with the same fields mapped one by one [${oursFields50.engine}]`,
+			holds: x >= 1 && oursFields50.peakInFlight <= (oursFields50.cap ?? Infinity),
+			measured: `${x.toFixed(2)}× (${fmt(oursFields50.itemsPerSecond)} vs ${fmt(httpFields50.itemsPerSecond)} items/s); peak in flight ${oursFields50.peakInFlight} (cap ${oursFields50.cap}); HTTP Request node peak ${httpFields50.peakInFlight}`,
+		});
+	}
 	for (const row of r.add429.filter((x) => x.id.startsWith('ours'))) {
 		checks.push({
 			target: `10 % 429: 0 failed items and 0 duplicate orders (${row.label}) [${row.engine}]`,
