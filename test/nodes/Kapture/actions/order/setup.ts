@@ -26,7 +26,12 @@ export interface Harness {
 	close(): Promise<void>;
 }
 
-export async function setup(options: SandboxOptions = {}, timezone = 'UTC'): Promise<Harness> {
+export async function setup(
+	options: SandboxOptions = {},
+	timezone = 'UTC',
+	/** Changes to the credential's data, e.g. `{ username: '' }` for a partner-only credential. */
+	credential: IDataObject = {},
+): Promise<Harness> {
 	const sandbox = await startSandbox({ quiet: true, ...options });
 	const engine = createEngine({
 		nodeTypes: { kaptureOrder: new KaptureOrder() },
@@ -41,6 +46,7 @@ export async function setup(options: SandboxOptions = {}, timezone = 'UTC'): Pro
 					password: sandbox.credentials.password,
 					cmId: sandbox.credentials.cmId,
 					authKey: sandbox.credentials.authKey,
+					...credential,
 				},
 			},
 		],
