@@ -16,14 +16,23 @@ import type {
  */
 export const KAPTURE_API_HEADER = 'x-kapture-api';
 
-export type KaptureApiName = 'v1' | 'orderPush' | 'pullByDates' | 'getOrder' | 'payment';
+/** The n8n credential type name (`KaptureApi.name`), for the transport. */
+export const KAPTURE_CREDENTIAL_TYPE = 'kaptureApi';
 
-const PARTNER_KEY_FIELDS: Record<Exclude<KaptureApiName, 'v1'>, string> = {
-	orderPush: 'orderPushAuthKey',
-	pullByDates: 'pullByDatesAuthKey',
-	getOrder: 'getOrderAuthKey',
-	payment: 'paymentAuthKey',
-};
+/**
+ * The partner APIs, each with the credential field of its own Auth Key: the
+ * list of API names, the credential fields and the key lookup all come from here.
+ */
+const PARTNER_KEYS = {
+	orderPush: { field: 'orderPushAuthKey', displayName: 'Order Push/Update Auth Key', api: 'order push and update' },
+	pullByDates: { field: 'pullByDatesAuthKey', displayName: 'Pull Orders by Dates Auth Key', api: 'pull orders between dates' },
+	getOrder: { field: 'getOrderAuthKey', displayName: 'Get Order Auth Key', api: 'get order by ID' },
+	payment: { field: 'paymentAuthKey', displayName: 'Payment Update Auth Key', api: 'update payment against order' },
+} as const;
+
+type PartnerApiName = keyof typeof PARTNER_KEYS;
+
+export type KaptureApiName = 'v1' | PartnerApiName;
 
 // A subdomain is one DNS label: anything else could send the secrets to another host.
 const SUBDOMAIN_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -90,7 +99,7 @@ export function kaptureAuthorization(
 		}
 		return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 	}
-	const specificKey = String(credentials[PARTNER_KEY_FIELDS[api]] ?? '').trim();
+	const specificKey = String(credentials[PARTNER_KEYS[api].field] ?? '').trim();
 	const key = specificKey !== '' ? specificKey : String(credentials.authKey ?? '').trim();
 	if (key === '') {
 		throw new KaptureCredentialError(
@@ -102,17 +111,17 @@ export function kaptureAuthorization(
 }
 
 function isKaptureApiName(value: unknown): value is KaptureApiName {
-	return value === 'v1' || (typeof value === 'string' && value in PARTNER_KEY_FIELDS);
+	return value === 'v1' || (typeof value === 'string' && value in PARTNER_KEYS);
 }
 
-const partnerKeyField = (name: string, displayName: string, api: string): INodeProperties => ({
+const partnerKeyFields: INodeProperties[] = Object.values(PARTNER_KEYS).map(({ field, displayName, api }) => ({
 	displayName,
-	name,
+	name: field,
 	type: 'string',
 	typeOptions: { password: true },
 	default: '',
 	description: `Auth Key Kapture issued for the ${api} API. Leave empty to use the Auth Key above.`,
-});
+}));
 
 const TEST_RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
 	{
@@ -212,10 +221,7 @@ export class KaptureApi implements ICredentialType {
 			description:
 				'Auth Key for the partner APIs, from Configuration > Partner configuration > API configurations in Kapture. Used for every partner API that has no key of its own below.',
 		},
-		partnerKeyField('orderPushAuthKey', 'Order Push/Update Auth Key', 'order push and update'),
-		partnerKeyField('pullByDatesAuthKey', 'Pull Orders by Dates Auth Key', 'pull orders between dates'),
-		partnerKeyField('getOrderAuthKey', 'Get Order Auth Key', 'get order by ID'),
-		partnerKeyField('paymentAuthKey', 'Payment Update Auth Key', 'update payment against order'),
+		...partnerKeyFields,
 	];
 
 	async authenticate(

@@ -1,18 +1,21 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { operationSubtitle } from '../shared/helpers/operations';
 import * as order from './actions/order/Order.resource';
 import { router } from './actions/router';
 
 export class KaptureOrder implements INodeType {
+	// The rule only sees a literal subtitle; ours is derived (see below).
+	// eslint-disable-next-line n8n-nodes-base/node-class-description-missing-subtitle
 	description: INodeTypeDescription = {
 		displayName: 'Kapture Order',
 		name: 'kaptureOrder',
 		icon: { light: 'file:kapture.svg', dark: 'file:kapture.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle:
-			'={{ ({ add: "Create", update: "Update", pull: "Get Many", get: "Get", pay: "Add Payment" })[$parameter["operation"]] + " order" }}',
+		// Derived from the operation registry, so no operation can be missing from it.
+		subtitle: operationSubtitle(order.operations, 'order'),
 		description: 'Create, update, read and record payments for orders in Kapture CRM',
 		defaults: { name: 'Kapture Order' },
 		usableAsTool: true,

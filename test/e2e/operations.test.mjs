@@ -474,13 +474,14 @@ describe('Kapture Order node in n8n: operations against the sandbox', { timeout:
 		assert.equal(requests.filter((r) => r.api === 'v1AddUpdate').length, 2);
 	});
 
-	test('Continue On Fail ON, partner API: a refused get is an item with Kapture\'s message', async (t) => {
+	test('Continue On Fail ON, partner API: an unknown order is an item naming the ID', async (t) => {
 		const { result, requests } = await run('getUnknownPartner');
 		assert.equal(result.data.resultData.error, undefined, 'the execution did not fail');
 		const out = n8n.outputOf(result, 'Kapture');
 		assert.equal(out.length, 1);
 		t.diagnostic(`item: ${JSON.stringify(out[0].json)}`);
-		assert.match(String(out[0].json.error), /could not find the order/);
+		// Kapture's "could not find the order" is the endpoint's "nothing found" (nodes/shared/transport/vendors/kapture.ts).
+		assert.match(String(out[0].json.error), /Kapture has no order with ID \d+/);
 		assert.deepEqual(requests.map((r) => [r.api, r.status]), [['getOrder', 200]]);
 	});
 

@@ -1,5 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { formatKaptureDate } from '../helpers/dates';
+
 /**
  * The filters of Kapture's v1 order pull, written once: the Get Many
  * operation offers all of them, the trigger a subset. Option names are
@@ -107,16 +109,6 @@ export const DATE_FILTER_NAMES = new Set(
 	PULL_FILTER_OPTIONS.filter((option) => option.type === 'dateTime').map((option) => option.name),
 );
 
-/** n8n's date picker gives `2024-05-08T00:00:00` (or an ISO date); Kapture wants the day. */
-export function toKaptureDay(value: unknown): string | undefined {
-	const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value ?? '').trim());
-	if (!match) return undefined;
-	const [, year, month, day] = match;
-	const check = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-	if (check.getUTCMonth() !== Number(month) - 1 || check.getUTCDate() !== Number(day)) return undefined;
-	return `${year}-${month}-${day}`;
-}
-
 export class PullFilterError extends Error {
 	constructor(
 		readonly field: string,
@@ -132,7 +124,8 @@ export function pullFiltersToBody(filters: IDataObject): IDataObject {
 	for (const [name, raw] of Object.entries(filters)) {
 		if (raw === undefined || raw === null || String(raw).trim() === '') continue;
 		if (DATE_FILTER_NAMES.has(name)) {
-			const day = toKaptureDay(raw);
+			// n8n's date picker gives `2024-05-08T00:00:00` (or an ISO date); Kapture wants the day.
+			const day = formatKaptureDate(raw, 'day');
 			if (!day) {
 				const label = PULL_FILTER_OPTIONS.find((option) => option.name === name)?.displayName ?? name;
 				throw new PullFilterError(name, `Filter "${label}" is not a valid date: "${String(raw)}"`);

@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../transport';
+import { KAPTURE } from '../../shared/transport';
 
 /** The account ID (cmId) the v1 pull needs, from the credential; checked before any request. */
 export async function accountId(context: IExecuteFunctions | IPollFunctions): Promise<number> {
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await context.getCredentials(KAPTURE.credentialType);
 	const cmId = Number(credentials.cmId);
 	if (!Number.isInteger(cmId) || cmId <= 0) {
 		throw new NodeOperationError(

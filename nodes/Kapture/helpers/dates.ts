@@ -6,20 +6,9 @@
  * Kapture receives.
  */
 
+import { readWallClock } from '../../shared/helpers/calendar';
+
 export type KaptureDateFormat = 'day' | 'minute' | 'second';
-
-interface WallClock {
-	year: string;
-	month: string;
-	day: string;
-	hour: string;
-	minute: string;
-	second: string;
-}
-
-const WALL_CLOCK = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?/;
-
-const pad = (value: string) => value.padStart(2, '0');
 
 /** Turns whatever a date parameter holds (text, Date, Luxon DateTime) into text. */
 function dateText(value: unknown): string {
@@ -29,24 +18,6 @@ function dateText(value: unknown): string {
 		if (typeof candidate.toISO === 'function') return candidate.toISO() ?? '';
 	}
 	return String(value ?? '').trim();
-}
-
-function readWallClock(value: unknown): WallClock | undefined {
-	const match = WALL_CLOCK.exec(dateText(value));
-	if (!match) return undefined;
-	const [, year, month, day, hour = '0', minute = '0', second = '0'] = match;
-	const asDate = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-	if (
-		asDate.getUTCFullYear() !== Number(year) ||
-		asDate.getUTCMonth() !== Number(month) - 1 ||
-		asDate.getUTCDate() !== Number(day) ||
-		Number(hour) > 23 ||
-		Number(minute) > 59 ||
-		Number(second) > 59
-	) {
-		return undefined;
-	}
-	return { year, month: pad(month), day: pad(day), hour: pad(hour), minute, second: pad(second) };
 }
 
 /** True when the value is empty (the user left the date out). */
@@ -60,15 +31,10 @@ export function isEmptyDate(value: unknown): boolean {
  * Returns undefined for text that is not a real calendar date.
  */
 export function formatKaptureDate(value: unknown, format: KaptureDateFormat): string | undefined {
-	const clock = readWallClock(value);
+	const clock = readWallClock(dateText(value));
 	if (!clock) return undefined;
 	const day = `${clock.year}-${clock.month}-${clock.day}`;
 	if (format === 'day') return day;
 	if (format === 'minute') return `${day} ${clock.hour}:${clock.minute}`;
 	return `${day} ${clock.hour}:${clock.minute}:${clock.second}`;
-}
-
-/** Days between two `YYYY-MM-DD` texts (end minus start). */
-export function daysBetween(start: string, end: string): number {
-	return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000);
 }

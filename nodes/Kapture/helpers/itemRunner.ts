@@ -1,15 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { RequestScheduler } from '../transport';
-import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from '../actions/order/fields/common';
+import { boundedNumber } from '../../shared/helpers/numbers';
+import { RequestScheduler } from '../../shared/transport';
 import { asNodeError } from './validation';
+
+export const DEFAULT_PARALLEL_REQUESTS = 5;
+// The HTTP Request node runs dozens of requests at once; 429s shrink ours adaptively.
+export const MAX_PARALLEL_REQUESTS = 50;
 
 /** How many requests may run at once, from the Options collection (item 0). */
 export function parallelRequests(context: IExecuteFunctions): number {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-	const asked = Number(options.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS);
-	if (!Number.isFinite(asked)) return DEFAULT_PARALLEL_REQUESTS;
-	return Math.min(MAX_PARALLEL_REQUESTS, Math.max(1, Math.floor(asked)));
+	return Math.floor(boundedNumber(options.parallelRequests, DEFAULT_PARALLEL_REQUESTS, 1, MAX_PARALLEL_REQUESTS));
 }
 
 export interface ItemJob<T> {

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { readWallClock } from '../../shared/helpers/calendar';
+
 /**
  * One compact order shape for both Kapture APIs. The v1 pull gives numbers
  * and epoch milliseconds; the partner APIs give strings and wall-clock texts
@@ -82,8 +84,6 @@ function zoneOffsetMs(epochMs: number, timeZone: string): number {
 	return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
-const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-
 /** A Kapture date (epoch ms, or wall-clock text in `timeZone`) as ISO 8601 UTC. */
 export function kaptureDateToIso(value: unknown, timeZone = 'UTC'): string | null {
 	if (value === undefined || value === null || value === '' || value === 0) return null;
@@ -92,15 +92,15 @@ export function kaptureDateToIso(value: unknown, timeZone = 'UTC'): string | nul
 		return Number.isNaN(date.getTime()) ? null : date.toISOString();
 	}
 	const textValue = String(value).trim();
-	const match = WALL_CLOCK.exec(textValue);
-	if (!match) {
+	const clock = readWallClock(textValue);
+	if (!clock || clock.rest !== '') {
 		// Already carries a zone (or is some other format Date understands).
 		const parsed = Date.parse(textValue);
 		return /[zZ]|[+-]\d{2}:?\d{2}$/.test(textValue) && !Number.isNaN(parsed)
 			? new Date(parsed).toISOString()
 			: null;
 	}
-	const [, year, month, day, hour = '0', minute = '0', second = '0'] = match;
+	const { year, month, day, hour, minute, second } = clock;
 	const wall = Date.UTC(+year, +month - 1, +day, +hour, +minute, +second);
 	let guess: number;
 	try {

@@ -2,8 +2,9 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PullFilterError, pullFiltersToBody } from '../descriptions/pullFilters';
+import { boundedNumber } from '../../shared/helpers/numbers';
 import { accountId } from '../helpers/account';
-import { kaptureRequest, ordersIn } from '../transport';
+import { pullV1Pages } from '../helpers/orderPages';
 import { DEFAULT_MAX_ORDERS_PER_POLL, DEFAULT_OVERLAP_MINUTES } from './description';
 import {
 	compareKeys,
@@ -18,16 +19,13 @@ import {
 	windowStart,
 	type TriggerState,
 } from './pollState';
-import { readOrders, type ReadEntry, type ReadResult } from './readOrders';
+import { pagingFailure, readOrders, type ReadEntry, type ReadResult } from './readOrders';
 
-/** Orders asked for per request. Kapture may cap pages lower; the reader notices. */
+/** Orders asked for per request. Kapture may cap pages lower; the pager notices. */
 export const PAGE_SIZE = 100;
 
 /** Where the trigger keeps its state in the node's static data. */
 export const STATE_KEY = 'kaptureOrderTrigger';
-
-// Should Kapture answer an empty pull with a failure body, it is an empty page.
-const NO_ORDERS = /no (orders?|records?|data) (were )?found/i;
 
 interface TriggerSettings {
 	filters: IDataObject;
@@ -35,12 +33,6 @@ interface TriggerSettings {
 	overlapMs: number;
 	lookbackMs: number;
 	cmId: number;
-}
-
-function boundedNumber(value: unknown, fallback: number, min: number, max: number): number {
-	const number = typeof value === 'number' ? value : Number(value);
-	if (value === undefined || value === null || value === '' || !Number.isFinite(number)) return fallback;
-	return Math.min(max, Math.max(min, number));
 }
 
 async function readSettings(this: IPollFunctions): Promise<TriggerSettings> {
@@ -73,21 +65,12 @@ async function readFrom(
 	day: string,
 	stopBelow: (newestSeen: number) => number | null,
 ): Promise<ReadResult> {
-	const fetchPage = async (offset: number, limit: number): Promise<IDataObject[]> => {
-		const body: IDataObject = {
-			cmId: settings.cmId,
-			...settings.filters,
-			createStartDate: day,
-			limit: String(limit),
-			offset: String(offset),
-		};
-		const data = await kaptureRequest.call(this, 'v1Pull', body, { emptyWhenRefused: NO_ORDERS });
-		return ordersIn(data, 'order_details');
-	};
+	const filters: IDataObject = { cmId: settings.cmId, ...settings.filters, createStartDate: day };
 	const fail = (message: string, description: string): never => {
 		throw new NodeOperationError(this.getNode(), message, { description });
 	};
-	return await readOrders(fetchPage, { pageSize: PAGE_SIZE, stopBelow, fail });
+	const pages = pullV1Pages.call(this, filters, { pageSize: PAGE_SIZE, overlap: true, fail: pagingFailure(fail) });
+	return await readOrders(pages, { stopBelow, fail });
 }
 
 /** Day a probe falls back to when the recent window is empty: before any Kapture order. */

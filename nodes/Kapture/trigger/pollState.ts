@@ -14,8 +14,9 @@
  * already handled, so ties and orders that turn up late are still caught.
  */
 
+import { DAY_MS, utcDay } from '../../shared/helpers/calendar';
+
 export const STATE_VERSION = 1;
-export const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -48,11 +49,6 @@ export interface TriggerState {
 export interface OrderKey {
 	id: number;
 	createDate: number;
-}
-
-/** `YYYY-MM-DD` of an epoch ms, in UTC. */
-export function utcDay(ms: number): string {
-	return new Date(ms).toISOString().slice(0, 10);
 }
 
 /** Orders come first by createDate, then by id: the order they are emitted in. */

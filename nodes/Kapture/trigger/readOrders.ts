@@ -1,19 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { Page, PagingFailure } from '../../shared/transport';
 import { orderKey, type OrderKey } from './pollState';
 
 /**
- * Reads one v1 pull result set with `limit`/`offset`, checking as it goes
- * that nothing slipped between two pages.
- *
- * Offset paging over a list that changes while it is read can skip orders:
- * if an order ahead of the reader leaves the list (say its status no longer
- * matches a status filter), everything behind it moves up one place and one
- * order is never on any page. So each page after the first starts one place
- * early and must contain the last order of the page before; when it does
- * not, the read starts over (a few times at most, then it fails and the poll
- * changes nothing). Orders inserted ahead of the reader only push the list
- * down: they make some orders appear twice, which is harmless here.
+ * The trigger's read of one v1 pull result set, on top of the one pager
+ * (read with `overlap`, so nothing slips between pages while the list
+ * changes: see readPages; give it `pagingFailure` as its `fail`).
  *
  * Kapture does not document the order of the list. When every page is in
  * non-increasing createDate order, the read stops at the first page that
@@ -22,16 +15,9 @@ import { orderKey, type OrderKey } from './pollState';
  * the whole result set is read.
  */
 
-export type FetchPage = (offset: number, limit: number) => Promise<IDataObject[]>;
-
 export interface ReadOptions {
-	pageSize: number;
 	/** Given the newest createDate seen so far, the createDate under which nothing is wanted. */
 	stopBelow?: (newestSeen: number) => number | null;
-	/** Start-overs allowed when pages do not join up; then the read fails. */
-	maxRestarts?: number;
-	/** Safety bound on requests for one read. */
-	maxRequests?: number;
 	/** How a read that cannot complete fails (the node throws a NodeOperationError). */
 	fail?: (message: string, description: string) => never;
 }
@@ -42,10 +28,8 @@ export interface ReadEntry {
 }
 
 export interface ReadResult {
-	/** Every order read, once each (by id, the last copy read), in no particular order. */
+	/** Every order read, once each, in no particular order. */
 	entries: ReadEntry[];
-	requests: number;
-	restarts: number;
 	/** Whether every page came in non-increasing createDate order. */
 	newestFirst: boolean;
 }
@@ -63,98 +47,48 @@ const failWithReadError = (message: string, description: string): never => {
 	throw new ReadError(message, description);
 };
 
-function keyOrFail(order: IDataObject, fail: (message: string, description: string) => never): OrderKey {
-	const key = orderKey(order);
-	if (!key) {
-		return fail(
+const PAGING_FAILURES: Record<PagingFailure, [string, string]> = {
+	unstable: [
+		'The list of orders kept changing while the trigger was reading it',
+		'Nothing was emitted and nothing is lost: the next poll reads again from the same place.',
+	],
+	tooManyRequests: [
+		'Reading new orders from Kapture needed too many requests',
+		'Lower the Overlap Window option or narrow the filters; the next poll tries again from the same place.',
+	],
+};
+
+/** How the pager fails for the trigger: in its words, through the trigger's `fail`. */
+export function pagingFailure(fail: (message: string, description: string) => never = failWithReadError) {
+	return (reason: PagingFailure): never => fail(...PAGING_FAILURES[reason]);
+}
+
+export async function readOrders(pages: AsyncIterable<Page>, options: ReadOptions = {}): Promise<ReadResult> {
+	const { stopBelow, fail = failWithReadError } = options;
+	const keyOf = (order: IDataObject): OrderKey =>
+		orderKey(order) ??
+		fail(
 			'Kapture returned an order without a numeric id or createDate',
 			`The trigger sorts and remembers orders by these two fields. The order read was: ${JSON.stringify(order).slice(0, 300)}`,
 		);
-	}
-	return key;
-}
-
-export async function readOrders(fetchPage: FetchPage, options: ReadOptions): Promise<ReadResult> {
-	const { pageSize, stopBelow, maxRestarts = 3, maxRequests = 10_000, fail = failWithReadError } = options;
-	if (!Number.isInteger(pageSize) || pageSize < 2) {
-		return fail(`Page size must be a whole number of at least 2, got ${pageSize}`, 'Pages overlap by one order.');
-	}
 	const byId = new Map<number, ReadEntry>();
-	let requests = 0;
-	let restarts = 0;
 	let newestFirst = true;
 	let newestSeen = -Infinity;
+	let last: OrderKey | undefined;
 
-	const fetchCounted = async (offset: number): Promise<IDataObject[]> => {
-		if (requests >= maxRequests) {
-			return fail(
-				`Reading new orders from Kapture needed more than ${maxRequests} requests`,
-				'Lower the Overlap Window option or narrow the filters; the next poll tries again from the same place.',
-			);
+	for await (const { records, read } of pages) {
+		for (const order of read) {
+			const key = keyOf(order);
+			if (last !== undefined && key.createDate > last.createDate) newestFirst = false;
+			last = key;
+			if (key.createDate > newestSeen) newestSeen = key.createDate;
 		}
-		requests++;
-		return await fetchPage(offset, pageSize);
-	};
-
-	attempts: for (;;) {
-		let offset = 0;
-		let previous: OrderKey | undefined;
-		// Length of a page that is not the last one. Kapture's largest page is
-		// undocumented: a short first page may be its cap, so it is confirmed.
-		let fullLength: number | undefined;
-		let firstLength = 0;
-
-		for (;;) {
-			const page = await fetchCounted(offset);
-			const keys = page.map((order) => keyOrFail(order, fail));
-
-			let freshFrom = 0;
-			if (previous !== undefined) {
-				const joinedAt = keys.findIndex((key) => key.id === previous!.id);
-				if (joinedAt < 0) {
-					// The last order of the previous page moved up or left the list:
-					// an order may have slipped between the pages. Read again.
-					if (++restarts > maxRestarts) {
-						return fail(
-							'The list of orders kept changing while the trigger was reading it',
-							'Nothing was emitted and nothing is lost: the next poll reads again from the same place.',
-						);
-					}
-					continue attempts;
-				}
-				freshFrom = joinedAt + 1;
-			}
-
-			let last = previous;
-			for (let index = 0; index < page.length; index++) {
-				const key = keys[index];
-				if (last !== undefined && key.createDate > last.createDate) newestFirst = false;
-				last = key;
-				if (key.createDate > newestSeen) newestSeen = key.createDate;
-				if (index >= freshFrom) byId.set(key.id, { order: page[index], key });
-			}
-
-			if (page.length === 0) break;
-			// Only the overlapping order came back: the list ended with the previous page.
-			if (previous !== undefined && freshFrom === page.length) break;
-
-			const floor = stopBelow?.(newestSeen);
-			if (newestFirst && floor !== null && floor !== undefined && last!.createDate < floor) break;
-
-			if (fullLength === undefined) {
-				if (page.length >= pageSize) fullLength = pageSize;
-				else if (previous === undefined) firstLength = page.length;
-				// A short first page followed by more orders: the server caps pages at that length.
-				else fullLength = firstLength;
-			}
-			if (fullLength !== undefined && page.length < fullLength) break;
-
-			previous = last;
-			// The next page starts one order early, so it proves it joins this one.
-			offset += page.length - 1;
+		for (const order of records) {
+			const key = keyOf(order);
+			byId.set(key.id, { order, key });
 		}
-		break;
+		const floor = stopBelow?.(newestSeen);
+		if (newestFirst && floor !== null && floor !== undefined && last && last.createDate < floor) break;
 	}
-
-	return { entries: [...byId.values()], requests, restarts, newestFirst };
+	return { entries: [...byId.values()], newestFirst };
 }

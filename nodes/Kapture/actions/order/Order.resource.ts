@@ -1,57 +1,17 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { operationMap, resourceProperties } from '../../../shared/helpers/operations';
 import * as add from './add.operation';
 import * as get from './get.operation';
 import * as pay from './pay.operation';
 import * as pull from './pull.operation';
 import * as update from './update.operation';
 
-export { add, get, pay, pull, update };
+/**
+ * The operations of the Order resource, each filed under its option value.
+ * The editor list, the router and the node's subtitle are derived from this
+ * map: a new operation is its file plus one entry here.
+ */
+export const operations = operationMap({ add, get, pay, pull, update });
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['order'] } },
-		options: [
-			{
-				name: 'Add Payment',
-				value: 'pay',
-				description: 'Record a payment against an order',
-				action: 'Add a payment to an order',
-			},
-			{
-				name: 'Create',
-				value: 'add',
-				description: 'Create an order, with its customer if new',
-				action: 'Create an order',
-			},
-			{
-				name: 'Get',
-				value: 'get',
-				description: 'Get an order by its ID',
-				action: 'Get an order',
-			},
-			{
-				name: 'Get Many',
-				value: 'pull',
-				description: 'Get orders matching filters or created between two dates',
-				action: 'Get many orders',
-			},
-			{
-				name: 'Update',
-				value: 'update',
-				description: 'Change an existing order',
-				action: 'Update an order',
-			},
-		],
-		default: 'add',
-	},
-	...add.description,
-	...update.description,
-	...pull.description,
-	...get.description,
-	...pay.description,
-];
+export type OrderOperation = keyof typeof operations;
+
+export const description = resourceProperties('order', operations, 'add');

@@ -1,10 +1,18 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { OperationOption } from '../../../shared/helpers/operations';
 import { apiParameter, optionsCollection, orderJsonParameters, specifyOrderParameter } from './fields/common';
 import { partnerOrderFieldsFor } from './fields/partnerFields';
 import { orderFieldsFor } from './fields/v1Fields';
 import { writeOrders } from './write';
+
+export const option: OperationOption = {
+	name: 'Create',
+	value: 'add',
+	description: 'Create an order, with its customer if new',
+	action: 'Create an order',
+};
 
 const properties: INodeProperties[] = [
 	apiParameter(

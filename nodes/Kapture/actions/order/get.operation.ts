@@ -1,11 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { isObject } from '../../../shared/helpers/objects';
+import type { OperationOption } from '../../../shared/helpers/operations';
+import { kaptureRequest } from '../../../shared/transport';
+import { accountId } from '../../helpers/account';
 import { runPerItem } from '../../helpers/itemRunner';
+import { pullV1Pages } from '../../helpers/orderPages';
 import { simplifyOrder } from '../../helpers/simplify';
 import { Validator } from '../../helpers/validation';
-import { kaptureRequest, ordersIn } from '../../transport';
-import { accountId } from '../../helpers/account';
 import {
 	apiParameter,
 	optionsCollection,
@@ -13,6 +16,13 @@ import {
 	simplifyParameter,
 	type KaptureApiChoice,
 } from './fields/common';
+
+export const option: OperationOption = {
+	name: 'Get',
+	value: 'get',
+	description: 'Get an order by its ID',
+	action: 'Get an order',
+};
 
 const properties: INodeProperties[] = [
 	apiParameter(
@@ -45,13 +55,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		send: async ({ orderId, simplify }, itemIndex, scheduler) => {
 			let order: IDataObject | undefined;
 			if (api === 'v1') {
-				const answer = await kaptureRequest.call(
-					this,
-					'v1Pull',
-					{ cmId, orderIds: orderId, limit: '1', offset: '0' },
-					{ itemIndex, scheduler },
-				);
-				order = ordersIn(answer, 'order_details').find((candidate) => String(candidate.id) === orderId);
+				const pages = pullV1Pages.call(this, { cmId, orderIds: orderId }, { pageSize: 1, itemIndex, scheduler });
+				// One order at most: the first page says it all.
+				for await (const { records } of pages) {
+					order = records.find((candidate) => String(candidate.id) === orderId);
+					break;
+				}
 			} else {
 				const answer = await kaptureRequest.call(this, 'partnerGet', [{ order_id: orderId }], {
 					itemIndex,
@@ -59,7 +68,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				});
 				// Kapture puts the order under "message" in this answer.
 				const record = Array.isArray(answer) ? undefined : answer.message;
-				order = typeof record === 'object' && record !== null && !Array.isArray(record) ? (record as IDataObject) : undefined;
+				order = isObject(record) ? record : undefined;
 			}
 			if (!order) {
 				throw new NodeOperationError(node, `Kapture has no order with ID ${orderId} [item ${itemIndex}]`, {

@@ -1,11 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { OperationOption } from '../../../shared/helpers/operations';
+import { kaptureRequest } from '../../../shared/transport';
 import { runPerItem } from '../../helpers/itemRunner';
-import { paymentBody, type PaymentParameters } from '../../helpers/orderBody';
 import { Validator } from '../../helpers/validation';
-import { kaptureRequest } from '../../transport';
 import { optionsCollection, orderIdParameter } from './fields/common';
+import { paymentBody, type PaymentParameters } from './paymentBody';
+
+export const option: OperationOption = {
+	name: 'Add Payment',
+	value: 'pay',
+	description: 'Record a payment against an order',
+	action: 'Add a payment to an order',
+};
 
 const cheque = { show: { paymentMode: ['cheque'] } };
 

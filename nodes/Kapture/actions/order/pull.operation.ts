@@ -8,12 +8,14 @@ import {
 	pullFiltersToBody,
 	SEARCH_FILTER_NAMES,
 } from '../../descriptions/pullFilters';
-import { daysBetween } from '../../helpers/dates';
+import { daysBetween } from '../../../shared/helpers/calendar';
+import type { OperationOption } from '../../../shared/helpers/operations';
+import { RequestScheduler } from '../../../shared/transport';
+import { accountId } from '../../helpers/account';
 import { errorItem } from '../../helpers/itemRunner';
+import { pullPartnerPages, pullV1Pages } from '../../helpers/orderPages';
 import { simplifyOrder } from '../../helpers/simplify';
 import { asNodeError, Validator } from '../../helpers/validation';
-import { pullPartnerRange, pullV1Pages, RequestScheduler } from '../../transport';
-import { accountId } from '../../helpers/account';
 import {
 	apiParameter,
 	DEFAULT_PAGE_SIZE,
@@ -23,6 +25,13 @@ import {
 	simplifyParameter,
 	type KaptureApiChoice,
 } from './fields/common';
+
+export const option: OperationOption = {
+	name: 'Get Many',
+	value: 'pull',
+	description: 'Get orders matching filters or created between two dates',
+	action: 'Get many orders',
+};
 
 /** The longest partner range the node walks in one run (a year of days). */
 export const MAX_PARTNER_RANGE_DAYS = 366;
@@ -160,8 +169,9 @@ function plan(context: IExecuteFunctions, itemIndex: number, cmId: number | unde
 
 /**
  * One output item per order, read page by page. Every input item runs its
- * own search; their orders follow each other in input order. An order that
- * shifts between pages while they are read is output only once.
+ * own search; their orders follow each other in input order. Pages overlap,
+ * so an order that stays in the list while others join or leave it is
+ * output exactly once (see readPages).
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
@@ -187,27 +197,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			output.push(errorItem(itemPlan, itemIndex));
 			continue;
 		}
-		const pageOptions = { itemIndex, scheduler, pageSize: itemPlan.pageSize };
+		const pageOptions = { itemIndex, scheduler, pageSize: itemPlan.pageSize, overlap: true };
 		const pages =
 			itemPlan.api === 'v1'
 				? pullV1Pages.call(this, itemPlan.filters as IDataObject, pageOptions)
-				: pullPartnerRange.call(
+				: pullPartnerPages.call(
 						this,
 						itemPlan.start as string,
 						itemPlan.end as string,
 						itemPlan.extra as IDataObject,
 						pageOptions,
 					);
-		const seen = new Set<string>();
 		const firstOutput = output.length;
 		try {
-			read: for await (const page of pages) {
-				for (const order of page) {
-					const key = order.id === undefined ? undefined : String(order.id);
-					if (key !== undefined) {
-						if (seen.has(key)) continue;
-						seen.add(key);
-					}
+			read: for await (const { records } of pages) {
+				for (const order of records) {
 					output.push({
 						json: itemPlan.simplify ? simplifyOrder(order, timeZone) : order,
 						pairedItem: { item: itemIndex },

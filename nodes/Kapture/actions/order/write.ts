@@ -1,21 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { kaptureRequest } from '../../transport';
-import {
-	partnerBodyFromJson,
-	partnerOrderBody,
-	v1BodyFromJson,
-	v1OrderBody,
-	type OrderParameters,
-} from '../../helpers/orderBody';
+import { isObject } from '../../../shared/helpers/objects';
+import { kaptureRequest } from '../../../shared/transport';
 import { runPerItem } from '../../helpers/itemRunner';
 import { Validator } from '../../helpers/validation';
 import type { KaptureApiChoice } from './fields/common';
 import type { WriteOperation } from './fields/v1Fields';
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { partnerBodyFromJson, partnerOrderBody, v1BodyFromJson, v1OrderBody, type OrderParameters } from './orderBody';
 
 /**
  * v1 answers `{status, message, Order: {order_id, customer_id, ...}}`. The

@@ -1,5 +1,5 @@
+import { DAY_MS } from '../../../../nodes/shared/helpers/calendar';
 import {
-	DAY_MS,
 	MAX_SEEN_IDS,
 	compact,
 	filterKeyOf,

@@ -1,10 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export type KaptureApiChoice = 'v1' | 'partner';
+import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from '../../../helpers/itemRunner';
 
-export const DEFAULT_PARALLEL_REQUESTS = 5;
-// The HTTP Request node runs dozens of requests at once; 429s shrink ours adaptively.
-export const MAX_PARALLEL_REQUESTS = 50;
+export type KaptureApiChoice = 'v1' | 'partner';
 export const DEFAULT_PAGE_SIZE = 500;
 export const MAX_PAGE_SIZE = 5000;
 

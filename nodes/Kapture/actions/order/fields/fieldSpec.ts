@@ -1,11 +1,12 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { KaptureDateFormat } from '../../../helpers/dates';
+import type { Validator } from '../../../helpers/validation';
 
 /**
- * One Kapture body field, described once: the editor property is generated
- * from it and the body mapping (helpers/orderBody.ts) reads the same list, so
- * the two can never drift apart.
+ * One Kapture body field, described once: the editor property (toProperty)
+ * and the body value (mapFields) both come from it, here, so the two can
+ * never drift apart.
  */
 export interface FieldSpec {
 	/** Parameter name in the node. */
@@ -96,4 +97,61 @@ export function toProperty(spec: FieldSpec): INodeProperties {
 /** Properties of a list of specs, sorted by label as n8n lists collection options. */
 export function toSortedProperties(specs: FieldSpec[]): INodeProperties[] {
 	return specs.map(toProperty).sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+function keyValues(value: unknown): IDataObject {
+	const entries = ((value as IDataObject | undefined)?.field ?? []) as IDataObject[];
+	const result: IDataObject = {};
+	for (const entry of Array.isArray(entries) ? entries : []) {
+		const name = String(entry.name ?? '').trim();
+		if (name !== '') result[name] = entry.value ?? '';
+	}
+	return result;
+}
+
+/** Maps the fields of one block; `group` prefixes the labels in error messages. */
+export function mapFields(
+	v: Validator,
+	specs: FieldSpec[],
+	values: IDataObject | undefined,
+	group: string,
+): IDataObject {
+	const body: IDataObject = {};
+	if (!values) return body;
+	for (const spec of specs) {
+		if (!(spec.name in values)) continue;
+		const raw = values[spec.name];
+		const label = `${group} > ${spec.displayName}`;
+		let mapped: unknown;
+		switch (spec.kind) {
+			case 'boolean':
+				mapped = raw === true || raw === 'true';
+				break;
+			case 'number': {
+				const number = v.number(raw, label);
+				mapped = number === undefined ? '' : String(number);
+				break;
+			}
+			case 'id':
+				mapped = v.id(raw, label);
+				break;
+			case 'email':
+				mapped = v.email(raw, label);
+				break;
+			case 'day':
+			case 'minute':
+			case 'second':
+				mapped = v.date(raw, label, spec.kind);
+				break;
+			case 'keyValue': {
+				const object = keyValues(raw);
+				mapped = Object.keys(object).length > 0 ? object : '';
+				break;
+			}
+			default:
+				mapped = v.text(raw);
+		}
+		if (mapped !== '') body[spec.key] = mapped as IDataObject[keyof IDataObject];
+	}
+	return body;
 }

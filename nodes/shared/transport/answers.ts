@@ -1,37 +1,44 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isObject } from '../helpers/objects';
+import type { Vendor } from './types';
+
 /**
- * What Kapture answered, reduced to what the rest of the package needs. Kapture
- * signals failure in the body as often as with the HTTP status (a 200 can carry
- * `"status": "failed"`), so both are looked at.
+ * What a vendor answered, reduced to what the rest of the package needs.
+ * Vendors signal failure in the body as often as with the HTTP status (a
+ * Kapture 200 can carry `"status": "failed"`), so both are looked at.
  */
-export type KaptureAnswer =
+export type Answer =
 	| { ok: true; data: IDataObject | IDataObject[] }
-	| { ok: false; kind: 'refused'; message: string; body: unknown }
+	| { ok: false; kind: 'refused'; status: number; message?: string; body: unknown }
 	| { ok: false; kind: 'http'; status: number; message?: string; body: unknown }
 	| { ok: false; kind: 'notJson'; status: number; excerpt: string }
 	| { ok: false; kind: 'empty'; status: number };
 
-const FAILURE_WORDS = new Set(['failed', 'fail', 'failure', 'error', 'false']);
-const MESSAGE_KEYS = ['message', 'error', 'errormessage', 'error_message', 'description', 'reason'];
+export type FailedAnswer = Exclude<Answer, { ok: true }>;
+
+/** The part of a vendor's answers the interpretation needs. */
+export type AnswerReader = Pick<Vendor, 'refusalIn' | 'messageIn'>;
 
 /** Looks a key up whatever its casing (`status`, `Status`, `STATUS`). */
-function getCaseInsensitive(object: IDataObject, key: string): unknown {
+export function getCaseInsensitive(object: IDataObject, key: string): unknown {
 	for (const [candidate, value] of Object.entries(object)) {
 		if (candidate.toLowerCase() === key) return value;
 	}
 	return undefined;
 }
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const MESSAGE_KEYS = ['message', 'error', 'errormessage', 'error_message', 'description', 'reason'];
 
-/** Kapture's own words for why something failed, if the body has any. */
-export function kaptureMessage(body: unknown): string | undefined {
+/**
+ * The first non-empty message under the usual keys, whatever their casing,
+ * in an object, an array of objects, or nested one level as in
+ * `{"error": {"description": "..."}}`.
+ */
+export function findMessage(body: unknown): string | undefined {
 	if (Array.isArray(body)) {
 		for (const element of body) {
-			const message = kaptureMessage(element);
+			const message = findMessage(element);
 			if (message) return message;
 		}
 		return undefined;
@@ -40,31 +47,11 @@ export function kaptureMessage(body: unknown): string | undefined {
 	for (const key of MESSAGE_KEYS) {
 		const value = getCaseInsensitive(body, key);
 		if (typeof value === 'string' && value.trim() !== '') return value.trim();
-		// SourceHub-style nesting: {"error": {"description": "..."}}
 		if (isObject(value)) {
-			const nested = kaptureMessage(value);
+			const nested = findMessage(value);
 			if (nested) return nested;
 		}
 	}
-	return undefined;
-}
-
-/** True when a parsed body says the request failed, whatever the HTTP status. */
-function bodySaysFailed(body: IDataObject): boolean {
-	const status = getCaseInsensitive(body, 'status');
-	if (typeof status === 'string' && FAILURE_WORDS.has(status.trim().toLowerCase())) return true;
-	const success = getCaseInsensitive(body, 'success');
-	if (success === false || (typeof success === 'string' && success.trim().toLowerCase() === 'false')) {
-		return true;
-	}
-	const result = getCaseInsensitive(body, 'result');
-	return result === false;
-}
-
-/** The failed element of a body: the body itself, or an element of an array body. */
-function failedPart(body: unknown): IDataObject | undefined {
-	if (Array.isArray(body)) return body.find((element) => isObject(element) && bodySaysFailed(element));
-	if (isObject(body) && bodySaysFailed(body)) return body;
 	return undefined;
 }
 
@@ -94,14 +81,14 @@ function excerptOf(text: string): string {
 }
 
 /** Turns an HTTP status and raw body into data or a described failure. */
-export function interpretAnswer(status: number, rawBody: unknown): KaptureAnswer {
+export function interpretAnswer(vendor: AnswerReader, status: number, rawBody: unknown): Answer {
 	const { parsed, text } = parseBody(rawBody);
 
 	if (status < 200 || status >= 300) {
 		if (parsed === undefined && text !== undefined && text !== '') {
 			return { ok: false, kind: 'notJson', status, excerpt: excerptOf(text) };
 		}
-		return { ok: false, kind: 'http', status, message: kaptureMessage(parsed), body: parsed };
+		return { ok: false, kind: 'http', status, message: vendor.messageIn(parsed), body: parsed };
 	}
 
 	if (parsed === undefined) {
@@ -109,14 +96,9 @@ export function interpretAnswer(status: number, rawBody: unknown): KaptureAnswer
 		return { ok: false, kind: 'notJson', status, excerpt: excerptOf(text) };
 	}
 
-	const failed = failedPart(parsed);
-	if (failed) {
-		return {
-			ok: false,
-			kind: 'refused',
-			message: kaptureMessage(failed) ?? 'Kapture reported a failure without saying why',
-			body: parsed,
-		};
+	const refusal = vendor.refusalIn(parsed);
+	if (refusal !== undefined) {
+		return { ok: false, kind: 'refused', status, message: vendor.messageIn(refusal), body: parsed };
 	}
 
 	if (!isObject(parsed) && !Array.isArray(parsed)) {

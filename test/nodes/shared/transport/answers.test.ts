@@ -1,21 +1,22 @@
 import cases from '../../../fixtures/transport/answers.json';
-import { interpretAnswer } from '../../../../nodes/Kapture/transport/responses';
+import { interpretAnswer } from '../../../../nodes/shared/transport/answers';
+import { KAPTURE } from '../../../../nodes/shared/transport/vendors/kapture';
 
 describe('interpretAnswer', () => {
 	it.each(cases.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
-		const answer = interpretAnswer(entry.status, entry.body);
+		const answer = interpretAnswer(KAPTURE, entry.status, entry.body);
 		expect(answer).toMatchObject(entry.expect);
 	});
 
 	it('reads a Buffer body like text', () => {
-		expect(interpretAnswer(200, Buffer.from('{"status":"success"}'))).toEqual({
+		expect(interpretAnswer(KAPTURE, 200, Buffer.from('{"status":"success"}'))).toEqual({
 			ok: true,
 			data: { status: 'success' },
 		});
 	});
 
 	it('keeps a long page excerpt short', () => {
-		const answer = interpretAnswer(503, `<p>${'x'.repeat(1000)}</p>`);
+		const answer = interpretAnswer(KAPTURE, 503, `<p>${'x'.repeat(1000)}</p>`);
 		expect(answer.ok).toBe(false);
 		if (!answer.ok && answer.kind === 'notJson') expect(answer.excerpt.length).toBeLessThanOrEqual(160);
 	});

@@ -1,15 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FieldSpec } from '../actions/order/fields/fieldSpec';
-import { PARTNER_ORDER_FIELDS, PRODUCT_FIELDS } from '../actions/order/fields/partnerFields';
-import {
-	CONTACT_FIELDS,
-	CUSTOMER_FIELDS,
-	ENQUIRY_FIELDS,
-	ORDER_FIELDS,
-	type WriteOperation,
-} from '../actions/order/fields/v1Fields';
-import type { Validator } from './validation';
+import { isObject } from '../../../shared/helpers/objects';
+import type { Validator } from '../../helpers/validation';
+import { mapFields } from './fields/fieldSpec';
+import { PARTNER_ORDER_FIELDS, PRODUCT_FIELDS } from './fields/partnerFields';
+import { CONTACT_FIELDS, CUSTOMER_FIELDS, ENQUIRY_FIELDS, ORDER_FIELDS, type WriteOperation } from './fields/v1Fields';
 
 /**
  * Parameters → Kapture request bodies, written once for add and update.
@@ -29,77 +24,6 @@ export interface OrderParameters {
 	orderFields?: IDataObject;
 	partnerFields?: IDataObject;
 	products?: IDataObject;
-}
-
-export interface PaymentParameters {
-	orderId?: unknown;
-	customerId?: unknown;
-	erpOrderId?: unknown;
-	paymentId?: unknown;
-	amount?: unknown;
-	paymentMode?: unknown;
-	otherPaymentMode?: unknown;
-	chequeNumber?: unknown;
-	chequeDate?: unknown;
-	bankName?: unknown;
-	remarks?: unknown;
-}
-
-function keyValues(value: unknown): IDataObject {
-	const entries = ((value as IDataObject | undefined)?.field ?? []) as IDataObject[];
-	const result: IDataObject = {};
-	for (const entry of Array.isArray(entries) ? entries : []) {
-		const name = String(entry.name ?? '').trim();
-		if (name !== '') result[name] = entry.value ?? '';
-	}
-	return result;
-}
-
-/** Maps the fields of one block; `group` prefixes the labels in error messages. */
-export function mapFields(
-	v: Validator,
-	specs: FieldSpec[],
-	values: IDataObject | undefined,
-	group: string,
-): IDataObject {
-	const body: IDataObject = {};
-	if (!values) return body;
-	for (const spec of specs) {
-		if (!(spec.name in values)) continue;
-		const raw = values[spec.name];
-		const label = `${group} > ${spec.displayName}`;
-		let mapped: unknown;
-		switch (spec.kind) {
-			case 'boolean':
-				mapped = raw === true || raw === 'true';
-				break;
-			case 'number': {
-				const number = v.number(raw, label);
-				mapped = number === undefined ? '' : String(number);
-				break;
-			}
-			case 'id':
-				mapped = v.id(raw, label);
-				break;
-			case 'email':
-				mapped = v.email(raw, label);
-				break;
-			case 'day':
-			case 'minute':
-			case 'second':
-				mapped = v.date(raw, label, spec.kind);
-				break;
-			case 'keyValue': {
-				const object = keyValues(raw);
-				mapped = Object.keys(object).length > 0 ? object : '';
-				break;
-			}
-			default:
-				mapped = v.text(raw);
-		}
-		if (mapped !== '') body[spec.key] = mapped as IDataObject[keyof IDataObject];
-	}
-	return body;
 }
 
 function listOf(value: IDataObject | undefined, key: string): IDataObject[] {
@@ -177,10 +101,6 @@ export function partnerOrderBody(
 	return [order];
 }
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The Order JSON parameter as an object: n8n gives a string or, from an expression, an object. */
 function parseOrderJson(v: Validator, raw: unknown): IDataObject {
 	let value = raw;
@@ -245,37 +165,4 @@ export function partnerBodyFromJson(
 	}
 	const orderId = operation === 'update' ? v.id(orderIdRaw, 'Order ID', true) : '';
 	return [{ ...order, ...(orderId ? { order_id: orderId } : {}) }];
-}
-
-/** The body of a partner payment update: an array with one payment. */
-export function paymentBody(v: Validator, params: PaymentParameters): IDataObject[] {
-	const orderId = v.id(params.orderId, 'Order ID');
-	const customerId = v.id(params.customerId, 'Customer ID');
-	const paymentId = v.text(params.paymentId);
-	const amount = v.positiveAmount(params.amount, 'Amount');
-	if (paymentId === '' && (orderId === '' || customerId === '')) {
-		throw v.fail(
-			'Order ID and Customer ID are required (or a Payment ID)',
-			'Kapture records a payment against an order only when it gets both the order and the customer IDs, or the ID of an existing payment.',
-		);
-	}
-
-	const mode = v.text(params.paymentMode) || 'cash';
-	const paymentMode = mode === 'other' ? v.required(params.otherPaymentMode, 'Other Payment Mode') : mode;
-	const payment: IDataObject = {
-		kapture_order_id: orderId,
-		erp_order_id: v.text(params.erpOrderId),
-		kapture_customer_id: customerId,
-		payment_mode: paymentMode,
-		payment_id: paymentId,
-		amount_paid: String(amount),
-		remarks: v.text(params.remarks),
-	};
-	if (mode === 'cheque') {
-		payment.cheque_number = v.text(params.chequeNumber);
-		payment.cheque_date = v.date(params.chequeDate, 'Cheque Date', 'day');
-		payment.bank_name = v.text(params.bankName);
-	}
-	for (const key of Object.keys(payment)) if (payment[key] === '') delete payment[key];
-	return [payment];
 }

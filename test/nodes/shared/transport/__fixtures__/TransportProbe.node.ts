@@ -6,13 +6,8 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import {
-	kaptureRequest,
-	pullPartnerRange,
-	pullV1Pages,
-	RequestScheduler,
-	type KaptureEndpointName,
-} from '../../../../../nodes/Kapture/transport';
+import { pullPartnerPages, pullV1Pages } from '../../../../../nodes/Kapture/helpers/orderPages';
+import { kaptureRequest, RequestScheduler, type KaptureEndpointName } from '../../../../../nodes/shared/transport';
 
 /**
  * Test-only node: calls the transport exactly as the real nodes do, so the
@@ -44,20 +39,17 @@ export class TransportProbe implements INodeType {
 		const options = JSON.parse(String(this.getNodeParameter('options', 0))) as IDataObject;
 		const requestOptions = { ...options, scheduler: new RequestScheduler(1) };
 
-		if (call === 'pullV1') {
-			const pages: INodeExecutionData[] = [];
-			for await (const page of pullV1Pages.call(this, body, requestOptions as never)) {
-				pages.push({ json: { size: page.length, ids: page.map((order) => order.id) as number[] } });
-			}
-			return [pages];
-		}
-		if (call === 'pullPartner') {
-			const pages: INodeExecutionData[] = [];
+		if (call === 'pullV1' || call === 'pullPartner') {
 			const { start, end, ...extra } = body;
-			for await (const page of pullPartnerRange.call(this, String(start), String(end), extra, requestOptions as never)) {
-				pages.push({ json: { size: page.length, ids: page.map((order) => order.id) as string[] } });
+			const pages =
+				call === 'pullV1'
+					? pullV1Pages.call(this, body, requestOptions as never)
+					: pullPartnerPages.call(this, String(start), String(end), extra, requestOptions as never);
+			const output: INodeExecutionData[] = [];
+			for await (const { records, read } of pages) {
+				output.push({ json: { size: read.length, ids: records.map((order) => String(order.id)) } });
 			}
-			return [pages];
+			return [output];
 		}
 		const answer = await kaptureRequest.call(this, endpoint, body, requestOptions);
 		return [[{ json: Array.isArray(answer) ? { list: answer } : answer }]];

@@ -1,5 +1,3 @@
-import { sleep } from 'n8n-workflow';
-
 export interface RetrySettings {
 	/** Attempts in all, the first one included. */
 	maxAttempts: number;
@@ -23,11 +21,11 @@ export type AttemptOutcome =
 	| { kind: 'status'; status: number; retryAfterMs?: number }
 	| { kind: 'network'; code: string };
 
-// Kapture (or a proxy in front of it) answered that it did not take the request.
-const NOT_PROCESSED_STATUSES = new Set([429, 503]);
+// The vendor (or a proxy in front of it) answered that it did not take the request.
+export const NOT_PROCESSED_STATUSES = new Set([429, 503]);
 const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
-// The connection never reached Kapture, so nothing can have been processed.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+// The connection never reached the vendor, so nothing can have been processed.
+export const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 const TRANSIENT_CODES = new Set([
 	...NOT_SENT_CODES,
 	'ECONNRESET',
@@ -64,7 +62,7 @@ export function parseRetryAfter(value: unknown, nowMs: number = Date.now()): num
 }
 
 /**
- * How long to wait before the next attempt. Kapture's Retry-After, when
+ * How long to wait before the next attempt. The vendor's Retry-After, when
  * given, is used as it is (plus a little jitter so parallel requests do not
  * return at the same instant). Otherwise exponential back-off with jitter:
  * between half and all of a step that doubles each attempt.
@@ -82,87 +80,4 @@ export function backoffDelay(
 	}
 	const exponential = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
 	return Math.round(exponential / 2 + random() * (exponential / 2));
-}
-
-const SLOW_DOWN_WINDOW_MS = 1000;
-
-/**
- * Shares one back-off between all requests of an execution, and bounds how
- * many are in flight. When Kapture says "slow down" (429/503) every request
- * waits, and the number allowed in flight halves (at most once a second);
- * each success lets one more back in, up to the configured maximum.
- */
-export class RequestScheduler {
-	private limit: number;
-
-	private active = 0;
-
-	private pausedUntil = 0;
-
-	// One 429 burst often hits many parallel requests at once: it should halve
-	// the limit once, not once per request.
-	private calmUntil = 0;
-
-	private readonly queue: Array<() => void> = [];
-
-	constructor(readonly maxConcurrency = 1) {
-		this.limit = Math.max(1, Math.floor(maxConcurrency));
-	}
-
-	/** How many requests may be in flight right now. */
-	get currentLimit(): number {
-		return this.limit;
-	}
-
-	async run<T>(send: () => Promise<T>): Promise<T> {
-		await this.acquire();
-		try {
-			return await send();
-		} finally {
-			this.release();
-		}
-	}
-
-	/** Kapture asked everyone to wait: pause all requests and send fewer at once. */
-	slowDown(waitMs: number): void {
-		const now = Date.now();
-		this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
-		if (now >= this.calmUntil) {
-			this.limit = Math.max(1, Math.floor(this.limit / 2));
-			this.calmUntil = now + Math.max(waitMs, SLOW_DOWN_WINDOW_MS);
-		}
-	}
-
-	speedUp(): void {
-		if (this.limit < this.maxConcurrency) {
-			this.limit += 1;
-			this.wakeUp();
-		}
-	}
-
-	private async acquire(): Promise<void> {
-		for (;;) {
-			const pause = this.pausedUntil - Date.now();
-			if (pause > 0) {
-				await sleep(pause);
-				continue;
-			}
-			if (this.active < this.limit) {
-				this.active += 1;
-				return;
-			}
-			await new Promise<void>((resolve) => this.queue.push(resolve));
-		}
-	}
-
-	private release(): void {
-		this.active -= 1;
-		this.wakeUp();
-	}
-
-	// Every waiter re-checks the limit and the pause itself; there are never
-	// more waiters than parallel workers, so waking them all is cheap.
-	private wakeUp(): void {
-		for (const resolve of this.queue.splice(0)) resolve();
-	}
 }

@@ -1,0 +1,58 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { calendarDays } from '../../shared/helpers/calendar';
+import {
+	kaptureRequest,
+	readPages,
+	type Page,
+	type PagingOptions,
+	type RequestOptions,
+	type TransportContext,
+} from '../../shared/transport';
+
+export type OrderPageOptions = RequestOptions & Omit<PagingOptions, 'idOf' | 'returned'>;
+
+/** The orders of a pull answer: the list under `key` (or the answer itself, if it is a list). */
+export function ordersIn(data: IDataObject | IDataObject[], key: string): IDataObject[] {
+	const list = Array.isArray(data) ? data : data[key];
+	return Array.isArray(list) ? (list as IDataObject[]) : [];
+}
+
+/**
+ * Pages of a v1 pull (`limit`/`offset`). `filters` must already hold `cmId`
+ * and at least one filter; `limit` and `offset` are sent as strings, like
+ * Kapture's own example.
+ */
+export function pullV1Pages(
+	this: TransportContext,
+	filters: IDataObject,
+	options: OrderPageOptions,
+): AsyncGenerator<Page> {
+	return readPages(async (offset, limit) => {
+		const body = { ...filters, limit: String(limit), offset: String(offset) };
+		return ordersIn(await kaptureRequest.call(this, 'v1Pull', body, options), 'order_details');
+	}, options);
+}
+
+/**
+ * Pages of a partner pull over any date range (`startPosition`/`numberOfRecords`).
+ * Kapture serves at most one day per call, so the range is walked one day at
+ * a time. Dates are `YYYY-MM-DD` in the account's own calendar.
+ */
+export async function* pullPartnerPages(
+	this: TransportContext,
+	startDate: string,
+	endDate: string,
+	extra: IDataObject,
+	options: OrderPageOptions,
+): AsyncGenerator<Page> {
+	// An order read on one day is not returned again on another.
+	const returned = new Set<string>();
+	for (const day of calendarDays(startDate, endDate)) {
+		const window = { ...extra, start_date: day, end_date: day };
+		yield* readPages(async (offset, limit) => {
+			const body = [{ ...window, startPosition: String(offset), numberOfRecords: String(limit) }];
+			return ordersIn(await kaptureRequest.call(this, 'partnerPullByDates', body, options), 'orders');
+		}, { ...options, returned });
+	}
+}

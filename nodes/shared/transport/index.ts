@@ -1,0 +1,20 @@
+// The only place that speaks HTTP, for every node, the trigger and every vendor.
+export type {
+	Delivery,
+	Endpoint,
+	HttpMethod,
+	KnownErrors,
+	NothingFound,
+	RequestInput,
+	RequestOptions,
+	TransportContext,
+	TransportErrorContext,
+	Vendor,
+} from './types';
+export { DEFAULT_TIMEOUT_MS, redactSecrets, vendorRequest } from './request';
+export { deliveryOf } from './errors';
+export { findMessage, getCaseInsensitive, interpretAnswer, type Answer } from './answers';
+export { readPages, PagingError, type FetchPage, type Page, type PagingFailure, type PagingOptions } from './paging';
+export { DEFAULT_RETRY, type RetrySettings } from './retry';
+export { RequestScheduler } from './scheduler';
+export { KAPTURE, kaptureRequest, type KaptureEndpointName } from './vendors/kapture';
