@@ -3,11 +3,12 @@ import { KaptureOrder } from '../../../nodes/Kapture/KaptureOrder.node';
 describe('node description', () => {
 	const description = new KaptureOrder().description;
 
-	it('offers the five operations the n8n way', () => {
+	it('offers the six operations the n8n way', () => {
 		const operation = description.properties.find((property) => property.name === 'operation');
 		expect(operation?.options).toEqual([
 			expect.objectContaining({ name: 'Add Payment', value: 'pay', action: 'Add a payment to an order' }),
 			expect.objectContaining({ name: 'Create', value: 'add', action: 'Create an order' }),
+			expect.objectContaining({ name: 'Create or Update', value: 'upsert', action: 'Create or update an order' }),
 			expect.objectContaining({ name: 'Get', value: 'get', action: 'Get an order' }),
 			expect.objectContaining({ name: 'Get Many', value: 'pull', action: 'Get many orders' }),
 			expect.objectContaining({ name: 'Update', value: 'update', action: 'Update an order' }),
@@ -18,7 +19,7 @@ describe('node description', () => {
 
 	it('names every operation in the subtitle', () => {
 		expect(description.subtitle).toBe(
-			'={{ ({"add":"Create","get":"Get","pay":"Add Payment","pull":"Get Many","update":"Update"})[$parameter["operation"]] + " order" }}',
+			'={{ ({"add":"Create","get":"Get","pay":"Add Payment","pull":"Get Many","update":"Update","upsert":"Create or Update"})[$parameter["operation"]] + " order" }}',
 		);
 	});
 
@@ -27,7 +28,7 @@ describe('node description', () => {
 		const byOperation = Object.fromEntries(
 			apis.map((api) => [(api.displayOptions?.show?.operation as string[])[0], api.default]),
 		);
-		expect(byOperation).toEqual({ add: 'v1', update: 'v1', pull: 'v1', get: 'partner' });
+		expect(byOperation).toEqual({ add: 'v1', update: 'v1', upsert: 'v1', pull: 'v1', get: 'partner' });
 	});
 
 	it('every property has a description', () => {

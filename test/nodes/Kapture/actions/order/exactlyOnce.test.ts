@@ -303,8 +303,8 @@ describe('Create or Update under faults', () => {
 		expect(h.sandbox.counts().orders).toBe(1);
 	});
 
-	test('a lookup that keeps failing is an error item that is safe to retry', async () => {
-		h.sandbox.faults.rate(1, { kind: 'serverError', api: 'v1Pull' });
+	test('a lookup Kapture refuses is an error item that is safe to retry', async () => {
+		h.sandbox.faults.rate(1, { kind: 'failureBody', api: 'v1Pull' });
 		const result = await h.run(
 			{ operation: 'upsert', api: 'v1', erpOrderId: 'ERP-9', customerName: 'Asha Rao', phone: '9000000001', options: {} },
 			[{}],
@@ -312,7 +312,27 @@ describe('Create or Update under faults', () => {
 		);
 		expect(result.json(NODE)[0]).toMatchObject({ retrySafe: true, mayHaveBeenCreated: false, erp_order_id: 'ERP-9', customer_name: 'Asha Rao' });
 		expect(h.sandbox.counts().orders).toBe(0);
-	}, 30_000);
+		expect(h.sandbox.requests().map((r) => r.api)).toEqual(['v1Pull']);
+	});
+
+	test.each([
+		['skip', true],
+		['createAnother', false],
+	] as const)('a lookup that fails after a lost create (%s): the error item says the order may exist, and whether a re-run is safe', async (choice, safe) => {
+		// Skip's lookup before writing is answered (a 'slow' fault of 0 ms changes nothing); the one after the lost answer is refused.
+		if (choice === 'skip') h.sandbox.faults.script({ kind: 'slow', delayMs: 0, api: 'v1Pull' });
+		h.sandbox.faults.script({ kind: 'serverErrorAfterStoring', api: 'v1AddUpdate' }, { kind: 'failureBody', api: 'v1Pull' });
+		const parameters = createParameters('v1', true, { ifErpOrderIdExists: choice });
+		const [item] = (await h.run(parameters, INPUT.slice(0, 1), CONTINUE)).json(NODE);
+		expect(item).toMatchObject({ retrySafe: safe, mayHaveBeenCreated: true, erp_order_id: 'ERP-1', customer_name: 'Asha Rao' });
+		expect(item.error).toMatch(/may have been created.*Looking it up by ERP Order ID failed too/);
+		expect(h.sandbox.counts().orders).toBe(1);
+		if (safe) {
+			const [again] = (await h.run(parameters, INPUT.slice(0, 1), CONTINUE)).json(NODE);
+			expect(again).toMatchObject({ skipped: true });
+			expect(h.sandbox.counts().orders).toBe(1);
+		}
+	});
 });
 
 describe('Update and Add Payment under ambiguous faults', () => {
@@ -357,8 +377,16 @@ describe('Update and Add Payment under ambiguous faults', () => {
 		expect(result.json(NODE)[0]).toMatchObject({ retrySafe: true, mayHaveBeenCreated: false, kapture_order_id: '999' });
 	});
 
+	test('429s beyond the retry budget: nothing was processed, so the error item is safe to retry', async () => {
+		h.sandbox.faults.rate(1, { kind: 'rateLimit', retryAfterSeconds: 0, api: 'v1AddUpdate' });
+		const [item] = (await h.run(createParameters('v1', false), INPUT.slice(0, 1), CONTINUE)).json(NODE);
+		expect(item).toMatchObject({ error: expect.stringMatching(/429/), retrySafe: true, mayHaveBeenCreated: false, customer_name: 'Asha Rao' });
+		expect(h.sandbox.counts().orders).toBe(0);
+		expect(h.sandbox.requests().length).toBeGreaterThan(1);
+	});
+
 	test('a bad item is an error item that is safe to retry, before anything is sent', async () => {
-		const result = await h.run({ operation: 'add', api: 'v1', customerName: '', phone: '9000000001' }, [{}], CONTINUE);
+		const result = await h.run({ operation: 'add', api: 'v1', customerName: '={{ $json.name }}', phone: '9000000001' }, [{}], CONTINUE);
 		expect(result.json(NODE)[0]).toMatchObject({ error: expect.stringMatching(/Customer Name is required/), retrySafe: true, mayHaveBeenCreated: false });
 		expect(h.sandbox.requests()).toEqual([]);
 	});

@@ -31,7 +31,7 @@ const partnerUpsert = (extra: IDataObject = {}): IDataObject => ({
 	customerName: 'Guru',
 	phone: '1234567890',
 	email: 'guru@example.com',
-	partnerFields: { remarks: 'first' },
+	partnerFields: { shippingAddress: 'first' },
 	products: { product: [{ rate: 100, quantity: 2 }] },
 	...extra,
 });
@@ -128,16 +128,16 @@ describe('Create or Update (partner)', () => {
 		const created = await h.run(partnerUpsert());
 		expect(created.error).toBeUndefined();
 		const [order] = h.sandbox.listOrders();
-		expect(order).toMatchObject({ erpOrderId: 'ERP-200', remarks: 'first', productQuantity: 2 });
+		expect(order).toMatchObject({ erpOrderId: 'ERP-200', shippingAddress: 'first', productQuantity: 2 });
 		expect(created.json(NODE)).toEqual([
 			expect.objectContaining({ operation: 'created', status: 'success', order_id: String(order.id), erp_order_id: 'ERP-200' }),
 		]);
 
 		h.sandbox.clearRequests();
-		const updated = await h.run(partnerUpsert({ partnerFields: { remarks: 'second' } }));
+		const updated = await h.run(partnerUpsert({ partnerFields: { shippingAddress: 'second' } }));
 		expect(updated.error).toBeUndefined();
 		expect(h.sandbox.listOrders()).toHaveLength(1);
-		expect(h.sandbox.getOrder(order.id)).toMatchObject({ remarks: 'second' });
+		expect(h.sandbox.getOrder(order.id)).toMatchObject({ shippingAddress: 'second' });
 		expect(updated.json(NODE)).toEqual([expect.objectContaining({ operation: 'updated', order_id: String(order.id) })]);
 		expect(h.sandbox.requests().map((r) => r.api)).toEqual(['v1Pull', 'orderPush']);
 		expect((h.bodies('orderPush')[0] as IDataObject[])[0]).toMatchObject({ order_id: String(order.id), erp_order_id: 'ERP-200' });
