@@ -35,6 +35,11 @@ function createParameters(api: 'v1' | 'partner', withErp: boolean, options: IDat
 	return { operation: 'add', api, ...common, partnerFields: withErp ? { erpOrderId: '={{ $json.erp }}' } : {} };
 }
 
+/** Create or Update over v1 for one customer, keyed ERP-9 unless `extra` says otherwise. */
+function upsertParameters(extra: IDataObject = {}): IDataObject {
+	return { operation: 'upsert', api: 'v1', erpOrderId: 'ERP-9', customerName: 'Asha Rao', phone: '9000000001', ...extra };
+}
+
 function ordersOf(name: string): SandboxOrder[] {
 	return h.sandbox.listOrders().filter((order) => order.customerName === name);
 }
@@ -248,15 +253,13 @@ describe('re-running a whole sync', () => {
 	});
 
 	test('Create or Update twice: 200 orders, the second run all updated', async () => {
-		const parameters = {
-			operation: 'upsert',
-			api: 'v1',
+		const parameters = upsertParameters({
 			erpOrderId: '={{ $json.erp }}',
 			customerName: '={{ $json.name }}',
 			phone: '={{ $json.phone }}',
 			orderFields: { remarks: '={{ $json.remarks }}' },
 			options: { parallelRequests: 10 },
-		};
+		});
 		const first = await h.run(parameters, input);
 		expect(first.error).toBeUndefined();
 		expect(first.json(NODE).every((item) => item.operation === 'created')).toBe(true);
@@ -274,14 +277,7 @@ describe('Create or Update under faults', () => {
 		async (kind) => {
 			h.sandbox.faults.script({ kind, api: 'v1AddUpdate' });
 			const result = await h.run(
-				{
-					operation: 'upsert',
-					api: 'v1',
-					erpOrderId: 'ERP-9',
-					customerName: 'Asha Rao',
-					phone: '9000000001',
-					options: { recoveryWaitSeconds: 1 },
-				},
+				upsertParameters({ options: { recoveryWaitSeconds: 1 } }),
 				[{}],
 				CONTINUE,
 			);
@@ -294,7 +290,7 @@ describe('Create or Update under faults', () => {
 		const existing = h.sandbox.insertOrder({ erpOrderId: 'ERP-9', remarks: 'old' });
 		h.sandbox.faults.script({ kind: 'resetAfterStoring', api: 'v1AddUpdate' });
 		const result = await h.run(
-			{ operation: 'upsert', api: 'v1', erpOrderId: 'ERP-9', customerName: 'Asha Rao', phone: '9000000001', orderFields: { remarks: 'new' } },
+			upsertParameters({ orderFields: { remarks: 'new' } }),
 			[{}],
 			CONTINUE,
 		);
@@ -306,7 +302,7 @@ describe('Create or Update under faults', () => {
 	test('a lookup Kapture refuses is an error item that is safe to retry', async () => {
 		h.sandbox.faults.rate(1, { kind: 'failureBody', api: 'v1Pull' });
 		const result = await h.run(
-			{ operation: 'upsert', api: 'v1', erpOrderId: 'ERP-9', customerName: 'Asha Rao', phone: '9000000001', options: {} },
+			upsertParameters(),
 			[{}],
 			CONTINUE,
 		);
