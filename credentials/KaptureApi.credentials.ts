@@ -34,6 +34,13 @@ type PartnerApiName = keyof typeof PARTNER_KEYS;
 
 export type KaptureApiName = 'v1' | PartnerApiName;
 
+/** Every field holding a secret: the transport keeps their values out of every message and output. */
+export const KAPTURE_SECRET_FIELDS: readonly string[] = [
+	'password',
+	'authKey',
+	...Object.values(PARTNER_KEYS).map((key) => key.field),
+];
+
 // A subdomain is one DNS label: anything else could send the secrets to another host.
 const SUBDOMAIN_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 
@@ -103,11 +110,16 @@ export function kaptureAuthorization(
 	const key = specificKey !== '' ? specificKey : String(credentials.authKey ?? '').trim();
 	if (key === '') {
 		throw new KaptureCredentialError(
-			`An Auth Key is needed for this operation (Kapture partner API "${api}"): fill Auth Key in the Kapture credential`,
+			`An Auth Key is needed for this operation: fill Auth Key (or ${PARTNER_KEYS[api].displayName}) in the Kapture credential`,
 		);
 	}
 	// Kapture shows partner keys ready to use, so they are sent as they are.
 	return `Basic ${key}`;
+}
+
+/** Where the secret of one API is filled in, as the credential's fields are labelled. */
+export function secretLabel(api: KaptureApiName): string {
+	return api === 'v1' ? 'Username and Password' : `${PARTNER_KEYS[api].displayName} (or Auth Key)`;
 }
 
 function isKaptureApiName(value: unknown): value is KaptureApiName {

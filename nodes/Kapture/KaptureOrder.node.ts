@@ -2,8 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { operationSubtitle } from '../shared/helpers/operations';
-import * as order from './actions/order/Order.resource';
-import { router } from './actions/router';
+import { orderOperations, orderProperties, router } from './actions/router';
 
 export class KaptureOrder implements INodeType {
 	// The rule only sees a literal subtitle; ours is derived (see below).
@@ -15,7 +14,7 @@ export class KaptureOrder implements INodeType {
 		group: ['transform'],
 		version: 1,
 		// Derived from the operation registry, so no operation can be missing from it.
-		subtitle: operationSubtitle(order.operations, 'order'),
+		subtitle: operationSubtitle(orderOperations, 'order'),
 		description: 'Create, update, read and record payments for orders in Kapture CRM',
 		defaults: { name: 'Kapture Order' },
 		usableAsTool: true,
@@ -35,7 +34,7 @@ export class KaptureOrder implements INodeType {
 				options: [{ name: 'Order', value: 'order' }],
 				default: 'order',
 			},
-			...order.description,
+			...orderProperties,
 		],
 	};
 

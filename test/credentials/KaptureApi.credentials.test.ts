@@ -83,7 +83,7 @@ describe('Kapture credential', () => {
 				/Username and Password are needed/,
 			);
 			expect(() => kaptureAuthorization({ ...credentials, authKey: '' }, 'getOrder')).toThrow(
-				/An Auth Key is needed .*getOrder/,
+				/An Auth Key is needed .*fill Auth Key \(or Get Order Auth Key\)/,
 			);
 		});
 	});

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { formatKaptureDate } from '../helpers/dates';
+import { TEXT_LIMITS } from '../helpers/validation';
 
 /**
  * The filters of Kapture's v1 order pull, written once: the Get Many
@@ -118,6 +119,8 @@ export class PullFilterError extends Error {
 	}
 }
 
+const labelOf = (name: string) => PULL_FILTER_OPTIONS.find((option) => option.name === name)?.displayName ?? name;
+
 /** Turns the Filters collection into the body keys of a v1 pull; empty values are left out. */
 export function pullFiltersToBody(filters: IDataObject): IDataObject {
 	const body: IDataObject = {};
@@ -127,11 +130,14 @@ export function pullFiltersToBody(filters: IDataObject): IDataObject {
 			// n8n's date picker gives `2024-05-08T00:00:00` (or an ISO date); Kapture wants the day.
 			const day = formatKaptureDate(raw, 'day');
 			if (!day) {
-				const label = PULL_FILTER_OPTIONS.find((option) => option.name === name)?.displayName ?? name;
-				throw new PullFilterError(name, `Filter "${label}" is not a valid date: "${String(raw)}"`);
+				throw new PullFilterError(name, `Filters > ${labelOf(name)} is not a valid date, got "${String(raw).slice(0, 60)}"`);
 			}
 			body[name] = day;
 		} else {
+			const length = String(raw).length;
+			if (length > TEXT_LIMITS.long) {
+				throw new PullFilterError(name, `Filters > ${labelOf(name)} must be at most ${TEXT_LIMITS.long} characters long, got ${length}`);
+			}
 			// Lists are comma-separated in Kapture; tidy the spaces users type after commas.
 			body[name] = String(raw)
 				.split(',')

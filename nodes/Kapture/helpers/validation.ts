@@ -1,6 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { isObject } from '../../shared/helpers/objects';
 import { formatKaptureDate, isEmptyDate, type KaptureDateFormat } from './dates';
 
 /**
@@ -12,13 +13,40 @@ import { formatKaptureDate, isEmptyDate, type KaptureDateFormat } from './dates'
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DIGITS = /^\d+$/;
 
+/**
+ * Kapture's IDs are Java longs (its APIs are Spring services): at most 19
+ * digits. A longer "ID" cannot exist, so it is refused before sending
+ * instead of coming back as "Order not found".
+ */
+export const MAX_ID_DIGITS = 19;
+
+/**
+ * Our limits on free text, in characters: Kapture documents none. They are
+ * far above any real value and stop a wrong mapping (a whole file in
+ * Remarks) before it is sent.
+ */
+export const TEXT_LIMITS = {
+	/** Names, codes, statuses, references. */
+	short: 255,
+	/** Postal addresses. */
+	address: 1000,
+	/** Remarks, notes, descriptions. */
+	long: 5000,
+	/** RFC 5321's longest address. */
+	email: 254,
+	/** E.164 has 15 digits; spaces, dashes and a + fit in the rest. */
+	phone: 32,
+} as const;
+
+export type TextLimit = keyof typeof TEXT_LIMITS;
+
 function quote(value: unknown): string {
 	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
 	return `"${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
 }
 
 function isResourceLocator(value: unknown): value is { value: unknown } {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && 'value' in value;
+	return isObject(value) && 'value' in value;
 }
 
 export class Validator {
@@ -27,9 +55,9 @@ export class Validator {
 		readonly itemIndex: number,
 	) {}
 
-	/** An error about one field of this item. */
+	/** An error about one field; n8n's itemIndex says which item, so the message stays about the field. */
 	fail(message: string, description?: string): NodeOperationError {
-		return new NodeOperationError(this.node, `${message} [item ${this.itemIndex}]`, {
+		return new NodeOperationError(this.node, message, {
 			itemIndex: this.itemIndex,
 			description,
 		});
@@ -43,13 +71,23 @@ export class Validator {
 		return String(value).trim();
 	}
 
-	required(value: unknown, label: string): string {
+	/** Text of a parameter, refused when longer than its limit. */
+	limited(value: unknown, label: string, limit: TextLimit = 'short'): string {
 		const text = this.text(value);
+		const max = TEXT_LIMITS[limit];
+		if (text.length > max) {
+			throw this.fail(`${label} must be at most ${max} characters long, got ${text.length}`);
+		}
+		return text;
+	}
+
+	required(value: unknown, label: string, limit: TextLimit = 'short'): string {
+		const text = this.limited(value, label, limit);
 		if (text === '') throw this.fail(`${label} is required`);
 		return text;
 	}
 
-	/** A Kapture id: digits only. Empty is allowed unless `required`. */
+	/** A Kapture id: digits only, kept as text whatever its size. Empty is allowed unless `required`. */
 	id(value: unknown, label: string, required = false): string {
 		const text = this.text(value);
 		if (text === '') {
@@ -57,11 +95,14 @@ export class Validator {
 			return '';
 		}
 		if (!DIGITS.test(text)) throw this.fail(`${label} must be a number, got ${quote(text)}`);
+		if (text.length > MAX_ID_DIGITS) {
+			throw this.fail(`${label} must have at most ${MAX_ID_DIGITS} digits, got ${text.length}`);
+		}
 		return text;
 	}
 
 	email(value: unknown, label: string): string {
-		const text = this.text(value);
+		const text = this.limited(value, label, 'email');
 		if (text !== '' && !EMAIL.test(text)) {
 			throw this.fail(`${label} is not a valid email address, got ${quote(value)}`);
 		}

@@ -56,14 +56,18 @@ export function compareKeys(a: OrderKey, b: OrderKey): number {
 	return a.createDate - b.createDate || a.id - b.id;
 }
 
-/** Reads an order's id and createDate; undefined when either is missing or not a number. */
+/**
+ * Reads an order's id and createDate; undefined when either is missing or
+ * not a number. The stored state keeps ids as numbers, so an id beyond
+ * 2^53 (which would be rounded) is refused rather than confused with another.
+ */
 export function orderKey(order: { id?: unknown; createDate?: unknown }): OrderKey | undefined {
 	const id = typeof order.id === 'string' && order.id.trim() !== '' ? Number(order.id) : order.id;
 	const createDate =
 		typeof order.createDate === 'string' && order.createDate.trim() !== ''
 			? Number(order.createDate)
 			: order.createDate;
-	if (typeof id !== 'number' || !Number.isFinite(id)) return undefined;
+	if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
 	if (typeof createDate !== 'number' || !Number.isFinite(createDate)) return undefined;
 	return { id, createDate };
 }

@@ -52,6 +52,10 @@ const PAGING_FAILURES: Record<PagingFailure, [string, string]> = {
 		'The list of orders kept changing while the trigger was reading it',
 		'Nothing was emitted and nothing is lost: the next poll reads again from the same place.',
 	],
+	repeating: [
+		'Kapture kept answering with orders the trigger had already read',
+		'Kapture may not be honouring the offset of the pull; nothing was emitted and the next poll tries again from the same place.',
+	],
 	tooManyRequests: [
 		'Reading new orders from Kapture needed too many requests',
 		'Lower the Overlap Window option or narrow the filters; the next poll tries again from the same place.',
@@ -69,7 +73,7 @@ export async function readOrders(pages: AsyncIterable<Page>, options: ReadOption
 		orderKey(order) ??
 		fail(
 			'Kapture returned an order without a numeric id or createDate',
-			`The trigger sorts and remembers orders by these two fields. The order read was: ${JSON.stringify(order).slice(0, 300)}`,
+			`The trigger sorts and remembers orders by these two fields (ids up to 9007199254740991). The order read was: ${JSON.stringify(order).slice(0, 300)}`,
 		);
 	const byId = new Map<number, ReadEntry>();
 	let newestFirst = true;

@@ -55,6 +55,23 @@ export function findMessage(body: unknown): string | undefined {
 	return undefined;
 }
 
+// A JSON string, or an integer of 16 or more digits outside any string.
+const LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])(-?\d{16,})(?![\d.eE])/g;
+
+/**
+ * JSON.parse, except that integers too large for a JavaScript number (ids
+ * of 17 to 19 digits, as Java longs allow) are kept as text instead of
+ * coming out rounded.
+ */
+export function parseJson(text: string): unknown {
+	if (!/\d{16}/.test(text)) return JSON.parse(text);
+	return JSON.parse(
+		text.replace(LONG_INTEGER, (match, digits: string | undefined) =>
+			digits !== undefined && !Number.isSafeInteger(Number(digits)) ? `"${digits}"` : match,
+		),
+	);
+}
+
 function parseBody(raw: unknown): { parsed: unknown; text?: string } {
 	if (raw === undefined || raw === null) return { parsed: undefined, text: '' };
 	if (Buffer.isBuffer(raw)) raw = raw.toString('utf8');
@@ -62,7 +79,7 @@ function parseBody(raw: unknown): { parsed: unknown; text?: string } {
 	const text = raw.trim();
 	if (text === '') return { parsed: undefined, text };
 	try {
-		return { parsed: JSON.parse(text) };
+		return { parsed: parseJson(text) };
 	} catch {
 		return { parsed: undefined, text };
 	}

@@ -64,9 +64,10 @@ function contextOf(site: FailureSite, delivery: Delivery, httpStatus?: number): 
 	};
 }
 
-function hintFor(vendor: Vendor, message: string | undefined): string | undefined {
+function hintFor(vendor: Vendor, endpoint: Endpoint, message: string | undefined): string | undefined {
 	if (!message) return undefined;
-	return vendor.knownErrors.find(([pattern]) => pattern.test(message))?.[1];
+	const hint = vendor.knownErrors.find(([pattern]) => pattern.test(message))?.[1];
+	return typeof hint === 'function' ? hint(endpoint) : hint;
 }
 
 export function answerError(context: TransportContext, site: FailureSite, answer: FailedAnswer): NodeApiError {
@@ -76,10 +77,11 @@ export function answerError(context: TransportContext, site: FailureSite, answer
 	let error: NodeApiError;
 	switch (answer.kind) {
 		case 'refused': {
-			const said = answer.message ?? `${product} reported a failure without saying why`;
-			error = new NodeApiError(context.getNode(), { message: said } as JsonObject, {
-				message: `${product} refused the ${endpoint.label} request: "${said}"`,
-				description: hintFor(vendor, answer.message),
+			// Only the vendor's own words are quoted.
+			const said = answer.message ? `: "${answer.message}"` : ' without saying why';
+			error = new NodeApiError(context.getNode(), { message: answer.message ?? '' } as JsonObject, {
+				message: `${product} refused the ${endpoint.label} request${said}`,
+				description: hintFor(vendor, endpoint, answer.message),
 				httpCode: String(answer.status),
 				itemIndex,
 			});
@@ -91,7 +93,7 @@ export function answerError(context: TransportContext, site: FailureSite, answer
 			const address = answer.status === 404 ? `: ${vendor.addressHint}` : '';
 			error = new NodeApiError(context.getNode(), { message: answer.message ?? '' } as JsonObject, {
 				message: `${product} ${text}${address}${said}${retried}`,
-				description: hintFor(vendor, answer.message) ?? `Endpoint: ${endpoint.label}`,
+				description: hintFor(vendor, endpoint, answer.message) ?? `Endpoint: ${endpoint.label}`,
 				httpCode: String(answer.status),
 				itemIndex,
 			});

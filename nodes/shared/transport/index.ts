@@ -11,7 +11,8 @@ export type {
 	TransportErrorContext,
 	Vendor,
 } from './types';
-export { DEFAULT_TIMEOUT_MS, redactSecrets, vendorRequest } from './request';
+export { DEFAULT_TIMEOUT_MS, vendorRequest } from './request';
+export { encodingsOf, REDACTED, Scrubber, scrubberFor, type SecretFields } from './secrets';
 export { deliveryOf } from './errors';
 export { findMessage, getCaseInsensitive, interpretAnswer, type Answer } from './answers';
 export { readPages, PagingError, type FetchPage, type Page, type PagingFailure, type PagingOptions } from './paging';

@@ -32,7 +32,7 @@ export interface PagingOptions {
 	fail?: (reason: PagingFailure, message: string) => never;
 }
 
-export type PagingFailure = 'unstable' | 'tooManyRequests';
+export type PagingFailure = 'unstable' | 'tooManyRequests' | 'repeating';
 
 export interface Page {
 	/** Records not returned before, in list order. */
@@ -55,6 +55,10 @@ export class PagingError extends Error {
 const failWithPagingError = (reason: PagingFailure, message: string): never => {
 	throw new PagingError(message, reason);
 };
+
+// Pages in a row that bring nothing new before the read gives up: a server that ignores the
+// offset would otherwise be read until maxRequests.
+const MAX_IDLE_PAGES = 3;
 
 const defaultId = (record: IDataObject): string | undefined =>
 	record.id === undefined || record.id === null || record.id === '' ? undefined : String(record.id);
@@ -87,6 +91,7 @@ export async function* readPages(fetchPage: FetchPage, options: PagingOptions): 
 	let largest = 0;
 	let requests = 0;
 	let restarts = 0;
+	let idle = 0;
 	// Ids of the page before, when pages must join up.
 	let before: Set<string> | undefined;
 
@@ -123,10 +128,14 @@ export async function* readPages(fetchPage: FetchPage, options: PagingOptions): 
 			return true;
 		});
 		yield { records, read: page };
+		idle = records.length === 0 && page.length > 0 ? idle + 1 : 0;
+		if (idle >= MAX_IDLE_PAGES) {
+			return fail('repeating', `The server sent ${MAX_IDLE_PAGES} pages in a row holding only records already read`);
+		}
 
+		// A page that only repeats the page before is short too (the list ended with that page),
+		// unless it is a step back: then it is full and the read goes on from its end.
 		if (page.length === 0) return;
-		// Only records of the page before came back: the list ended with it.
-		if (before && from === page.length) return;
 		const short = page.length < pageSize;
 		if (short && (largest >= pageSize || !confirmShortFirstPage || page.length < largest)) return;
 		largest = Math.max(largest, page.length);

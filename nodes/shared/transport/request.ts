@@ -6,6 +6,7 @@ import { credentialsOf, credentialProblem } from './credentials';
 import { answerError, credentialError, networkError, type FailureSite, type NetworkFailure } from './errors';
 import { backoffDelay, DEFAULT_RETRY, isRetryable, parseRetryAfter, type AttemptOutcome, type RetrySettings } from './retry';
 import { RequestScheduler } from './scheduler';
+import { scrubberFor } from './secrets';
 import type { Endpoint, RequestInput, RequestOptions, TransportContext, Vendor } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -24,11 +25,6 @@ function networkCode(error: unknown): string {
 		current = current.cause as IDataObject | undefined;
 	}
 	return 'UNKNOWN';
-}
-
-/** Never let an Authorization value reach a message, whatever produced it. */
-export function redactSecrets(text: string): string {
-	return text.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 [redacted]');
 }
 
 /** The endpoint's path with its `{name}` placeholders filled, each value URL-encoded. */
@@ -53,11 +49,14 @@ async function sendOnce(
 		...(input.body === undefined ? {} : { body: input.body }),
 		...(input.query === undefined ? {} : { qs: input.query }),
 		json: true,
+		// The raw text, so the secrets are looked for once before anything reads it.
+		encoding: 'text',
 		timeout: timeoutMs,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
 	const credentialsDecrypted = await credentialsOf(context, vendor.credentialType);
+	const scrubber = scrubberFor(vendor.secrets, credentialsDecrypted.data ?? {});
 	try {
 		const response = (await context.helpers.httpRequestWithAuthentication.call(
 			context,
@@ -69,13 +68,13 @@ async function sendOnce(
 			sent: true,
 			status: response.statusCode,
 			headers: (response.headers ?? {}) as IDataObject,
-			body: response.body,
+			body: scrubber.body(response.body),
 		};
 	} catch (error) {
 		const problem = credentialProblem(error, vendor.credentialErrorName);
-		if (problem) return { sent: false, credentialProblem: problem };
+		if (problem) return { sent: false, credentialProblem: scrubber.text(problem) };
 		const message = error instanceof Error ? error.message : String(error);
-		return { sent: false, code: networkCode(error), message: redactSecrets(message) };
+		return { sent: false, code: networkCode(error), message: scrubber.text(message) };
 	}
 }
 

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IPollFuncti
 
 import type { RequestScheduler } from './scheduler';
 import type { RetrySettings } from './retry';
+import type { SecretFields } from './secrets';
 
 /** Every n8n context the transport can send from: nodes, the trigger, option loaders. */
 export type TransportContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
@@ -36,8 +37,8 @@ export interface Endpoint<Auth extends string = string> {
 	nothingFound?: NothingFound;
 }
 
-/** Hints added to an error whose vendor message matches. */
-export type KnownErrors = Array<[RegExp, string]>;
+/** Hints added to an error whose vendor message matches; a function words it for the endpoint (its secret). */
+export type KnownErrors = Array<[RegExp, string | ((endpoint: Endpoint) => string)]>;
 
 /** Everything the transport needs to know about one vendor. One file per vendor under vendors/. */
 export interface Vendor<Name extends string = string, Auth extends string = string> {
@@ -53,6 +54,8 @@ export interface Vendor<Name extends string = string, Auth extends string = stri
 	authHeader?: string;
 	/** Name of the Error the credential throws for an unusable setting (shown as it is, nothing sent). */
 	credentialErrorName?: string;
+	/** The credential's secrets: scrubbed, in every encoding, from everything the transport returns or throws. */
+	secrets: SecretFields;
 	/** Where to look when the address may be wrong, e.g. "check Subdomain or Base URL Override in the credential". */
 	addressHint: string;
 	/**

@@ -47,6 +47,20 @@ type Sent = { ok: true; answer: IDataObject | IDataObject[] } | { ok: false; err
 // Sends of one write in all, when every answer is lost but the order is provably absent each time.
 const MAX_SENDS = 3;
 
+/** What the node says it did, beside Kapture's own words (which say "Added" for an update too). */
+export type WriteDone = 'created' | 'updated' | 'skipped';
+
+const isIdKey = (key: string) => key === 'id' || /_id$|Id$/.test(key);
+
+/** IDs as text, as in every other output of the node: v1 answers numbers, partner answers strings. */
+function withTextIds(answer: IDataObject): IDataObject {
+	const result: IDataObject = {};
+	for (const [key, value] of Object.entries(answer)) {
+		result[key] = typeof value === 'number' && isIdKey(key) ? String(value) : value;
+	}
+	return result;
+}
+
 /**
  * v1 answers `{status, message, Order: {order_id, customer_id, ...}}`. The
  * output lifts the Order block to the top so its IDs are one click away;
@@ -57,25 +71,32 @@ export function flattenV1Answer(answer: IDataObject | IDataObject[], orderId?: s
 	const { Order: order, ...rest } = answer;
 	const flat: IDataObject = { ...(isObject(order) ? order : {}), ...rest };
 	if (order !== undefined && !isObject(order)) flat.Order = order;
-	if (orderId && flat.order_id === undefined) flat.order_id = Number(orderId);
+	if (orderId && flat.order_id === undefined) flat.order_id = orderId;
 	return flat;
+}
+
+/** One output per order written: `operation` first, then Kapture's answer (or what stands for it) with its IDs as text. */
+export function writeOutput(done: WriteDone, answer: IDataObject | IDataObject[], extra: IDataObject = {}): IDataObject[] {
+	const answers = Array.isArray(answer) ? answer : [answer];
+	return answers.map((element) => ({
+		operation: done,
+		...withTextIds(isObject(element) ? element : { result: element }),
+		...extra,
+	}));
 }
 
 /** The order's IDs as that API's own create answer names them, from a v1 pull record. */
 function idsAsAnswered(api: OrderBody['api'], order: IDataObject): IDataObject {
+	const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
 	if (api === 'v1') {
 		return {
-			order_id: Number(order.id),
-			customer_id: order.customerId,
-			enquiry_id: order.enquiryId,
-			...(order.contactId === undefined ? {} : { contact_id: order.contactId }),
+			order_id: text(order.id),
+			customer_id: text(order.customerId),
+			enquiry_id: text(order.enquiryId),
+			...(order.contactId === undefined ? {} : { contact_id: text(order.contactId) }),
 		};
 	}
-	return {
-		order_id: String(order.id),
-		enquiry_id: String(order.enquiryId ?? ''),
-		kapture_customer_id: String(order.customerId ?? ''),
-	};
+	return { order_id: text(order.id), enquiry_id: text(order.enquiryId), kapture_customer_id: text(order.customerId) };
 }
 
 /** The created order as a v1 pull record (id, customerId, enquiryId), from a create answer. */
@@ -120,25 +141,24 @@ export class OrderWriter {
 			const [existing] = await this.existing(erpOrderId, itemIndex, tools);
 			if (existing) {
 				if (choice === 'skip') {
-					return {
-						...idsAsAnswered(item.order.api, existing),
+					return writeOutput('skipped', idsAsAnswered(item.order.api, existing), {
+						message: 'An order with this ERP Order ID is already in Kapture: nothing was created',
 						erp_order_id: erpOrderId,
 						skipped: true,
-						message: 'An order with this ERP Order ID is already in Kapture: nothing was created',
 						order: existing,
-					};
+					});
 				}
 				throw withFacts(
 					new NodeOperationError(
 						this.context.getNode(),
-						`An order with ERP Order ID "${erpOrderId}" already exists in Kapture (order ${String(existing.id)}) [item ${itemIndex}]`,
+						`An order with ERP Order ID "${erpOrderId}" already exists in Kapture (order ${String(existing.id)})`,
 						{
 							itemIndex,
 							description:
 								'If the ERP Order ID Exists is set to Fail. Set it to Skip to output the existing order instead, or use Create or Update to change it.',
 						},
 					),
-					{ retrySafe: true, mayHaveBeenCreated: false, fields: { existing_order_id: existing.id } },
+					{ retrySafe: true, mayHaveBeenCreated: false, fields: { existing_order_id: String(existing.id) } },
 				);
 			}
 			return await this.createOnce(item, itemIndex, tools, true);
@@ -155,23 +175,23 @@ export class OrderWriter {
 				throw withFacts(
 					new NodeOperationError(
 						this.context.getNode(),
-						`ERP Order ID "${erpOrderId}" matches ${existing.length} orders in Kapture (${ids.join(', ')}) [item ${itemIndex}]`,
+						`ERP Order ID "${erpOrderId}" matches ${existing.length} orders in Kapture (${ids.join(', ')})`,
 						{
 							itemIndex,
 							description:
 								'Create or Update changes one order per ERP Order ID and will not guess which one is meant. Remove the extra orders in Kapture (or give them other ERP Order IDs), then run the item again.',
 						},
 					),
-					{ retrySafe: true, mayHaveBeenCreated: false, fields: { matching_order_ids: existing.map((order) => Number(order.id)) } },
+					{ retrySafe: true, mayHaveBeenCreated: false, fields: { matching_order_ids: ids } },
 				);
 			}
 			if (existing.length === 1) {
 				const orderId = String(existing[0].id);
 				const updated = await this.update({ ...item, order: asUpdateOf(item.order, orderId), orderId }, itemIndex, tools);
-				return { ...single(updated), operation: 'updated', erp_order_id: erpOrderId };
+				return { ...single(updated), erp_order_id: erpOrderId };
 			}
 			const created = await this.createOnce(item, itemIndex, tools, true);
-			return { ...single(created), operation: 'created', erp_order_id: erpOrderId };
+			return { ...single(created), erp_order_id: erpOrderId };
 		});
 	}
 
@@ -179,7 +199,7 @@ export class OrderWriter {
 	async update(item: PreparedWrite, itemIndex: number, tools: ItemTools): Promise<IDataObject | IDataObject[]> {
 		for (let sends = 1; ; sends++) {
 			const sent = await this.send(item.order, itemIndex, tools);
-			if (sent.ok) return item.order.api === 'v1' ? flattenV1Answer(sent.answer, item.orderId) : sent.answer;
+			if (sent.ok) return writeOutput('updated', item.order.api === 'v1' ? flattenV1Answer(sent.answer, item.orderId) : sent.answer);
 			if (deliveryOf(sent.error) !== 'mayHaveBeenProcessed' || sends >= MAX_SENDS) throw sent.error;
 		}
 	}
@@ -203,19 +223,20 @@ export class OrderWriter {
 				const found = await this.recover(item, error, itemIndex, tools, sends, lookedUpFirst);
 				if (!found) continue;
 				this.registry.remember(item.erpOrderId, found);
-				return {
-					status: 'success',
-					message: "Kapture's answer was lost; the order was found in Kapture by its ERP Order ID",
-					...idsAsAnswered(item.order.api, found),
-					erp_order_id: item.erpOrderId,
-					recovered: true,
-					recoveredFrom: error.message,
-				};
+				return writeOutput(
+					'created',
+					{
+						status: 'success',
+						message: "Kapture's answer was lost; the order was found in Kapture by its ERP Order ID",
+						...idsAsAnswered(item.order.api, found),
+					},
+					{ erp_order_id: item.erpOrderId, recovered: true, recoveredFrom: error.message },
+				);
 			}
 			const { answer } = sent;
 			const record = item.erpOrderId ? createdRecord(item.order.api, answer) : undefined;
 			if (record) this.registry.remember(item.erpOrderId, record);
-			return item.order.api === 'v1' ? flattenV1Answer(answer) : answer;
+			return writeOutput('created', item.order.api === 'v1' ? flattenV1Answer(answer) : answer);
 		}
 	}
 

@@ -72,7 +72,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				order = isObject(record) ? record : undefined;
 			}
 			if (!order) {
-				throw new NodeOperationError(node, `Kapture has no order with ID ${orderId} [item ${itemIndex}]`, {
+				throw new NodeOperationError(node, `Kapture has no order with ID ${orderId}`, {
 					itemIndex,
 					description: 'Check the Order ID; with the v1 API also check Account ID (cmId) in the credential.',
 				});

@@ -34,7 +34,7 @@ function listOf(value: IDataObject | undefined, key: string): IDataObject[] {
 /** Checks shared by both APIs: the order ID of an update, phone or email, a valid email. */
 function customerBasics(v: Validator, params: OrderParameters, operation: WriteOperation) {
 	const orderId = operation === 'update' ? v.id(params.orderId, 'Order ID', true) : '';
-	const phone = v.text(params.phone);
+	const phone = v.limited(params.phone, 'Phone', 'phone');
 	const email = v.email(params.email, 'Email');
 	v.oneOf([
 		[phone, 'Phone'],
@@ -82,7 +82,7 @@ export function partnerOrderBody(
 ): IDataObject[] {
 	const { orderId, phone, email } = customerBasics(v, params, operation);
 	const fields = mapFields(v, PARTNER_ORDER_FIELDS, params.partnerFields, 'Order Fields');
-	const customerName = v.text(params.customerName);
+	const customerName = v.limited(params.customerName, 'Customer Name');
 	if (operation === 'add' && customerName === '' && fields.customer_id === undefined) {
 		throw v.fail('Customer Name is required (or Customer ID under Order Fields)');
 	}
@@ -101,8 +101,24 @@ export function partnerOrderBody(
 	return [order];
 }
 
+/** Order JSON's own bound: far above any real order, it stops a wrong mapping before it is sent. */
+export const MAX_ORDER_JSON_CHARACTERS = 1_000_000;
+
+/** Every text in Order JSON within the longest field limit, named by its path. */
+function checkTexts(v: Validator, value: unknown, path: string): void {
+	if (typeof value === 'string') v.limited(value, `Order JSON > ${path}`, 'long');
+	else if (Array.isArray(value)) value.forEach((element, index) => checkTexts(v, element, `${path}[${index}]`));
+	else if (isObject(value)) {
+		for (const [key, inner] of Object.entries(value)) checkTexts(v, inner, path === '' ? key : `${path}.${key}`);
+	}
+}
+
 /** The Order JSON parameter as an object: n8n gives a string or, from an expression, an object. */
 function parseOrderJson(v: Validator, raw: unknown): IDataObject {
+	const size = typeof raw === 'string' ? raw.length : (JSON.stringify(raw) ?? '').length;
+	if (size > MAX_ORDER_JSON_CHARACTERS) {
+		throw v.fail(`Order JSON must be at most ${MAX_ORDER_JSON_CHARACTERS} characters long, got ${size}`);
+	}
 	let value = raw;
 	if (typeof raw === 'string') {
 		try {
@@ -114,6 +130,7 @@ function parseOrderJson(v: Validator, raw: unknown): IDataObject {
 	// A one-order array, as Kapture's partner examples show it, is accepted too.
 	if (Array.isArray(value) && value.length === 1) value = value[0];
 	if (!isObject(value)) throw v.fail('Order JSON must be one JSON object (an order)');
+	checkTexts(v, value, '');
 	return value;
 }
 

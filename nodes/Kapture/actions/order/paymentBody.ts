@@ -21,7 +21,7 @@ export interface PaymentParameters {
 export function paymentBody(v: Validator, params: PaymentParameters): IDataObject[] {
 	const orderId = v.id(params.orderId, 'Order ID');
 	const customerId = v.id(params.customerId, 'Customer ID');
-	const paymentId = v.text(params.paymentId);
+	const paymentId = v.limited(params.paymentId, 'Payment ID');
 	const amount = v.positiveAmount(params.amount, 'Amount');
 	if (paymentId === '' && (orderId === '' || customerId === '')) {
 		throw v.fail(
@@ -30,21 +30,21 @@ export function paymentBody(v: Validator, params: PaymentParameters): IDataObjec
 		);
 	}
 
-	const mode = v.text(params.paymentMode) || 'cash';
+	const mode = v.limited(params.paymentMode, 'Payment Mode') || 'cash';
 	const paymentMode = mode === 'other' ? v.required(params.otherPaymentMode, 'Other Payment Mode') : mode;
 	const payment: IDataObject = {
 		kapture_order_id: orderId,
-		erp_order_id: v.text(params.erpOrderId),
+		erp_order_id: v.limited(params.erpOrderId, 'ERP Order ID'),
 		kapture_customer_id: customerId,
 		payment_mode: paymentMode,
 		payment_id: paymentId,
 		amount_paid: String(amount),
-		remarks: v.text(params.remarks),
+		remarks: v.limited(params.remarks, 'Remarks', 'long'),
 	};
 	if (mode === 'cheque') {
-		payment.cheque_number = v.text(params.chequeNumber);
+		payment.cheque_number = v.limited(params.chequeNumber, 'Cheque Number');
 		payment.cheque_date = v.date(params.chequeDate, 'Cheque Date', 'day');
-		payment.bank_name = v.text(params.bankName);
+		payment.bank_name = v.limited(params.bankName, 'Bank Name');
 	}
 	for (const key of Object.keys(payment)) if (payment[key] === '') delete payment[key];
 	return [payment];

@@ -3,6 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import {
 	KAPTURE_API_HEADER,
 	KAPTURE_CREDENTIAL_TYPE,
+	KAPTURE_SECRET_FIELDS,
+	secretLabel,
 	type KaptureApiName,
 } from '../../../../credentials/KaptureApi.credentials';
 import { isObject } from '../../helpers/objects';
@@ -83,6 +85,7 @@ export const KAPTURE: Vendor<KaptureEndpointName, KaptureApiName> = {
 	product: 'Kapture',
 	authHeader: KAPTURE_API_HEADER,
 	credentialErrorName: 'KaptureCredentialError',
+	secrets: { fields: KAPTURE_SECRET_FIELDS, basicPairs: [['username', 'password']] },
 	addressHint: 'check Subdomain or Base URL Override in the credential',
 	refusalIn(body) {
 		if (Array.isArray(body)) return body.find((element) => isObject(element) && saysFailed(element));
@@ -90,7 +93,8 @@ export const KAPTURE: Vendor<KaptureEndpointName, KaptureApiName> = {
 	},
 	messageIn: findMessage,
 	knownErrors: [
-		[/AuthKeyInvalid|Invalid Auth Key/i, 'Check the Auth Key (or Username and Password) in the Kapture credential.'],
+		// Kapture's v1 API says "Invalid Auth Key" for a wrong user name or password too.
+		[/AuthKeyInvalid|Invalid Auth Key/i, (endpoint) => `Check ${secretLabel(endpoint.auth as KaptureApiName)} in the Kapture credential.`],
 		[/APIExpired/i, 'The Auth Key has expired: create a new one in Kapture and update the credential.'],
 		[/ReqFieldMissing/i, 'A field Kapture requires for this API is empty.'],
 		[/ServerFailure/i, 'Kapture had a server error while processing the request; try again later.'],

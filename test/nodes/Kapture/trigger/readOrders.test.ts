@@ -44,7 +44,9 @@ describe('readOrders', () => {
 		);
 	});
 
-	it('refuses orders without id or createDate', async () => {
+	it('refuses orders without id or createDate, and ids it would have to round', async () => {
 		await expect(readOrders(readPages(async () => [{ id: 1 }], { pageSize: 10 }))).rejects.toThrow(/createDate/);
+		const huge = [{ id: '9223372036854775807', createDate: 1000 }];
+		await expect(readOrders(readPages(async () => huge, { pageSize: 10 }))).rejects.toThrow(/numeric id/);
 	});
 });

@@ -8,6 +8,14 @@ describe('interpretAnswer', () => {
 		expect(answer).toMatchObject(entry.expect);
 	});
 
+	it('keeps integers too large for a JavaScript number as text, and everything else as it is', () => {
+		const answer = interpretAnswer(KAPTURE, 200, '{"id": 9223372036854775807, "n": -12345678901234567, "safe": 9007199254740991, "f": 0.12345678901234567, "s": "12345678901234567890"}');
+		expect(answer).toEqual({
+			ok: true,
+			data: { id: '9223372036854775807', n: '-12345678901234567', safe: 9007199254740991, f: 0.12345678901234567, s: '12345678901234567890' },
+		});
+	});
+
 	it('reads a Buffer body like text', () => {
 		expect(interpretAnswer(KAPTURE, 200, Buffer.from('{"status":"success"}'))).toEqual({
 			ok: true,

@@ -11,6 +11,12 @@ async function readAll(fetch: FetchPage, options: PagingOptions): Promise<IDataO
 
 const idsOf = (records: IDataObject[]) => records.map((record) => Number(record.id)).sort((a, b) => a - b);
 
+/** Each record returned once, every one of `stayed` among them. */
+function expectEachOnceWith(records: IDataObject[], stayed: unknown[]) {
+	expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
+	expect(idsOf(records)).toEqual(expect.arrayContaining(stayed));
+}
+
 describe.each([false, true])('readPages (overlap %s)', (overlap) => {
 	it('reads every record when the server caps pages below the size asked', async () => {
 		const list = pagedList(orders(237), 50);
@@ -42,8 +48,7 @@ describe.each([false, true])('readPages (overlap %s)', (overlap) => {
 			if (request === 3) all.push(...orders(5, 1000));
 		});
 		const records = await readAll(list.fetch, { pageSize: 50, overlap });
-		expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
-		expect(idsOf(records)).toEqual(expect.arrayContaining(orders(200).map((o) => o.id)));
+		expectEachOnceWith(records, orders(200).map((o) => o.id));
 	});
 
 	it('stops with a clear error after too many requests', async () => {
@@ -74,8 +79,7 @@ describe('readPages with overlap, on a list that loses records ahead of the read
 			if (request === 2) all.splice(all.length - 3, 2);
 		});
 		const records = await readAll(list.fetch, { pageSize: 50, overlap: true });
-		expect(idsOf(records)).toEqual(expect.arrayContaining(all.map((o) => o.id)));
-		expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
+		expectEachOnceWith(records, all.map((o) => o.id));
 		// One step back: the page read at 49 did not hold the page before, the one at 0 did.
 		expect(list.calls.map(([offset]) => offset).slice(0, 3)).toEqual([0, 49, 0]);
 	});
@@ -88,8 +92,21 @@ describe('readPages with overlap, on a list that loses records ahead of the read
 			if (request > 1) stayed.delete(all.splice(all.length - 2, 1)[0].id);
 		});
 		const records = await readAll(list.fetch, { pageSize: 50, overlap: true });
-		expect(idsOf(records)).toEqual(expect.arrayContaining([...stayed]));
-		expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
+		expectEachOnceWith(records, [...stayed]);
+	});
+
+	it('a step back that lands on the page before again reads on from its end', async () => {
+		const all = orders(10);
+		const list = pagedList(all, 50);
+		list.onRequest((request) => {
+			// The read at 4 finds none of 10..6 (10 and 9 left) and steps back; meanwhile 12 and 11 arrive,
+			// so the page read at 0 ends with 6, a record of the page before: not the end of the list.
+			if (request === 2) all.splice(8, 2);
+			if (request === 3) all.push(...orders(2, 11));
+		});
+		const records = await readAll(list.fetch, { pageSize: 5, overlap: true });
+		expect(idsOf(records)).toEqual(expect.arrayContaining([1, 2, 3, 4, 5, 6, 7, 8]));
+		expect(list.calls.map(([offset]) => offset)).toEqual([0, 4, 0, 4, 8]);
 	});
 
 	it('reads again from the start when the whole page before has left the list', async () => {
@@ -100,8 +117,7 @@ describe('readPages with overlap, on a list that loses records ahead of the read
 			if (request === 2) all.splice(all.length - 50, 50);
 		});
 		const records = await readAll(list.fetch, { pageSize: 50, overlap: true });
-		expect(idsOf(records)).toEqual(expect.arrayContaining(all.map((o) => o.id)));
-		expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
+		expectEachOnceWith(records, all.map((o) => o.id));
 	});
 
 	it('fails when it has to start over more often than allowed', async () => {
@@ -113,6 +129,15 @@ describe('readPages with overlap, on a list that loses records ahead of the read
 		await expect(readAll(list.fetch, { pageSize: 50, overlap: true, maxRestarts: 2 })).rejects.toThrow(
 			new PagingError('The list kept changing while it was read', 'unstable'),
 		);
+	});
+
+	it('gives up on a server that keeps sending the same page whatever the offset', async () => {
+		const page = orders(50);
+		const fetch = jest.fn(async () => page);
+		await expect(readAll(fetch, { pageSize: 50, overlap: true })).rejects.toThrow(
+			new PagingError('The server sent 3 pages in a row holding only records already read', 'repeating'),
+		);
+		expect(fetch).toHaveBeenCalledTimes(4);
 	});
 
 	it('raises a page size of 1 to 2, the least that can overlap', async () => {

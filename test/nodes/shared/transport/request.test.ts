@@ -129,6 +129,22 @@ describe('transport against the sandbox, through n8n-core', () => {
 			expectNoSecrets(result.error);
 		});
 
+		it('wording: only Kapture\'s words in quotes, and the hint names the secret of the API used', async () => {
+			sandbox.faults.script({ kind: 'failureBody', api: 'v1Pull', message: '' });
+			const silent = await probe({});
+			expect(silent.error?.message).toBe('Kapture refused the pull orders (v1) request without saying why');
+
+			const v1 = await probe({}, { password: `${CANARY_PASSWORD}-wrong` });
+			const v1Hint = (v1.error as { description?: string }).description;
+			expect(v1Hint).toBe('Check Username and Password in the Kapture credential.');
+			expect(v1Hint).not.toMatch(/Auth Key/);
+
+			const partner = await probe({ endpoint: 'partnerGet', body: [{ order_id: '1' }] as never }, { authKey: 'wrong-key' });
+			expect((partner.error as { description?: string }).description).toBe(
+				'Check Get Order Auth Key (or Auth Key) in the Kapture credential.',
+			);
+		});
+
 		it('a missing secret is named before anything is sent', async () => {
 			const result = await probe({ endpoint: 'partnerGet', body: [{ order_id: '1' }] as never }, { authKey: '' });
 			expect(result.error?.message).toMatch(/An Auth Key is needed .*fill Auth Key/);

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { KaptureDateFormat } from '../../../helpers/dates';
-import type { Validator } from '../../../helpers/validation';
+import type { TextLimit, Validator } from '../../../helpers/validation';
 
 /**
  * One Kapture body field, described once: the editor property (toProperty)
@@ -17,6 +17,8 @@ export interface FieldSpec {
 	description: string;
 	kind?: 'text' | 'id' | 'email' | 'boolean' | 'number' | 'keyValue' | KaptureDateFormat;
 	placeholder?: string;
+	/** Longest text accepted (see TEXT_LIMITS); 'short' unless said. */
+	limit?: TextLimit;
 	/** Default for fields of a fixed collection (always present there). */
 	default?: string | number | boolean;
 }
@@ -99,12 +101,14 @@ export function toSortedProperties(specs: FieldSpec[]): INodeProperties[] {
 	return specs.map(toProperty).sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
-function keyValues(value: unknown): IDataObject {
+function keyValues(v: Validator, value: unknown, label: string): IDataObject {
 	const entries = ((value as IDataObject | undefined)?.field ?? []) as IDataObject[];
 	const result: IDataObject = {};
 	for (const entry of Array.isArray(entries) ? entries : []) {
-		const name = String(entry.name ?? '').trim();
-		if (name !== '') result[name] = entry.value ?? '';
+		const name = v.limited(entry.name, `${label} > Name`);
+		if (name === '') continue;
+		v.limited(entry.value, `${label} > ${name}`, 'long');
+		result[name] = entry.value ?? '';
 	}
 	return result;
 }
@@ -144,12 +148,12 @@ export function mapFields(
 				mapped = v.date(raw, label, spec.kind);
 				break;
 			case 'keyValue': {
-				const object = keyValues(raw);
+				const object = keyValues(v, raw, label);
 				mapped = Object.keys(object).length > 0 ? object : '';
 				break;
 			}
 			default:
-				mapped = v.text(raw);
+				mapped = v.limited(raw, label, spec.limit);
 		}
 		if (mapped !== '') body[spec.key] = mapped as IDataObject[keyof IDataObject];
 	}

@@ -6,7 +6,7 @@ import { fieldsOfForm, orderFieldsDescription, type OrderForm } from './v1Fields
 
 /** The flat order of the partner push/update API, apart from name, phone, email and order_id. */
 export const PARTNER_ORDER_FIELDS: FieldSpec[] = [
-	{ name: 'address', key: 'address', displayName: 'Address', description: "Customer's billing address" },
+	{ name: 'address', key: 'address', displayName: 'Address', description: "Customer's billing address", limit: 'address' },
 	{ name: 'assignEmailId', key: 'assign_email_id', displayName: 'Assignee Email', kind: 'email', description: 'Email of the Kapture employee to assign the order to' },
 	{ name: 'createDate', key: 'create_date', displayName: 'Order Date', kind: 'minute', description: 'When the order was placed' },
 	{ name: 'customerId', key: 'customer_id', displayName: 'Customer ID', kind: 'id', description: "Kapture's numeric ID of an existing customer to attach the order to" },
@@ -18,7 +18,7 @@ export const PARTNER_ORDER_FIELDS: FieldSpec[] = [
 	{ name: 'orderStatus', key: 'order_status', displayName: 'Order Status', description: 'Status of the order as configured in Kapture' },
 	{ name: 'orderType', key: 'order_type', displayName: 'Order Type', description: 'Type of the order as configured in Kapture' },
 	{ name: 'paymentMode', key: 'payment_mode', displayName: 'Payment Mode', description: 'How the order is paid, for example cash', placeholder: 'cash' },
-	{ name: 'shippingAddress', key: 'shipping_address', displayName: 'Shipping Address', description: 'Where the order is delivered' },
+	{ name: 'shippingAddress', key: 'shipping_address', displayName: 'Shipping Address', description: 'Where the order is delivered', limit: 'address' },
 	{ name: 'totalPaid', key: 'total_paid', displayName: 'Total Paid', kind: 'number', description: 'Amount already paid' },
 	{ name: 'transaction', key: 'transaction', displayName: 'Transaction', description: 'Payment transaction reference' },
 	{ name: 'zipCode', key: 'zip_code', displayName: 'ZIP Code', description: 'Postal code of the address' },
@@ -29,7 +29,7 @@ export const PRODUCT_FIELDS: FieldSpec[] = [
 	{ name: 'productName', key: 'product_name', displayName: 'Product Name', description: 'Name of the product as it is in Kapture' },
 	{ name: 'skuId', key: 'sku_id', displayName: 'SKU', description: 'Stock keeping unit (SKU) of the product' },
 	{ name: 'parentProductName', key: 'parent_product_name', displayName: 'Parent Product Name', description: 'Product group or parent product, if any' },
-	{ name: 'productDetails', key: 'product_details', displayName: 'Product Description', description: 'Free-text description of the product line' },
+	{ name: 'productDetails', key: 'product_details', displayName: 'Product Description', description: 'Free-text description of the product line', limit: 'long' },
 	{ name: 'productType', key: 'product_type', displayName: 'Product Type', description: 'Type of product as configured in Kapture' },
 	{ name: 'rate', key: 'rate', displayName: 'Rate', kind: 'number', default: 0, description: 'Price of one unit' },
 	{ name: 'quantity', key: 'quantity', displayName: 'Quantity', kind: 'number', default: 1, description: 'Number of units' },

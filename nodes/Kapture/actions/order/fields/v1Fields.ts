@@ -26,7 +26,7 @@ export function orderFieldsDescription(form: OrderForm, kaptureBlock: string): s
 
 /** customer_info: who the order is for. Name, phone and email are separate parameters up front. */
 export const CUSTOMER_FIELDS: FieldSpec[] = [
-	{ name: 'address', key: 'address', displayName: 'Address', description: "Customer's postal address" },
+	{ name: 'address', key: 'address', displayName: 'Address', description: "Customer's postal address", limit: 'address' },
 	{ name: 'locality', key: 'locality', displayName: 'Locality', description: 'Locality or neighbourhood of the customer' },
 	{ name: 'city', key: 'city', displayName: 'City', description: "Customer's city" },
 	{ name: 'state', key: 'state', displayName: 'State', description: "Customer's state or province" },
@@ -40,8 +40,8 @@ export const CUSTOMER_FIELDS: FieldSpec[] = [
 	{ name: 'customerAssignEmpName', key: 'customer_assign_emp_name', displayName: 'Customer Owner Name', description: 'Name of the employee the customer is assigned to' },
 	{ name: 'customerAssignEmpCode', key: 'customer_assign_emp_code', displayName: 'Customer Owner Code', description: 'Employee code of the employee the customer is assigned to' },
 	{ name: 'customerAssignEmpEmail', key: 'customer_assign_emp_email', displayName: 'Customer Owner Email', kind: 'email', description: 'Email of the employee the customer is assigned to' },
-	{ name: 'customerRemarks', key: 'customer_remarks', displayName: 'Customer Remarks', description: 'Notes kept on the customer record' },
-	{ name: 'remarks', key: 'remarks', displayName: 'Remarks', description: 'Remarks sent with the customer details' },
+	{ name: 'customerRemarks', key: 'customer_remarks', displayName: 'Customer Remarks', description: 'Notes kept on the customer record', limit: 'long' },
+	{ name: 'remarks', key: 'remarks', displayName: 'Remarks', description: 'Remarks sent with the customer details', limit: 'long' },
 	{ name: 'individual', key: 'individual', displayName: 'Is Individual', kind: 'boolean', description: 'Whether the customer is a private person' },
 	{ name: 'organization', key: 'organization', displayName: 'Is Organization', kind: 'boolean', description: 'Whether the customer is a company or other organization' },
 	{ name: 'channelPartner', key: 'channel_partner', displayName: 'Is Channel Partner', kind: 'boolean', description: 'Whether the customer is one of your channel partners' },
@@ -61,9 +61,9 @@ export const CONTACT_FIELDS: FieldSpec[] = [
 	{ name: 'lastName', key: 'last_name', displayName: 'Last Name', description: 'Last name of the contact person' },
 	{ name: 'contactPersonName', key: 'contact_person_name', displayName: 'Full Name', description: 'Full name of the contact person, if not split into first and last name' },
 	{ name: 'countryCode', key: 'country_code', displayName: 'Country Code', description: 'Dialling code of the phone number, for example 91', placeholder: '91' },
-	{ name: 'phone', key: 'contact_person_phone', displayName: 'Phone', description: 'Phone number of the contact person' },
+	{ name: 'phone', key: 'contact_person_phone', displayName: 'Phone', description: 'Phone number of the contact person', limit: 'phone' },
 	{ name: 'email', key: 'contact_person_email', displayName: 'Email', kind: 'email', description: 'Email address of the contact person' },
-	{ name: 'additionalPhone', key: 'additional_contact_phone', displayName: 'Additional Phone', description: 'A second phone number of the contact person' },
+	{ name: 'additionalPhone', key: 'additional_contact_phone', displayName: 'Additional Phone', description: 'A second phone number of the contact person', limit: 'phone' },
 	{ name: 'dob', key: 'dob', displayName: 'Date of Birth', kind: 'day', description: 'Birthday of the contact person' },
 	{ name: 'gender', key: 'gender', displayName: 'Gender', description: 'Gender as Kapture records it, for example Male or Female' },
 	{ name: 'updateExisting', key: 'update', displayName: 'Update Existing Contact', kind: 'boolean', description: 'Whether to overwrite the matching existing contact with these details' },
@@ -80,7 +80,7 @@ export const ENQUIRY_FIELDS: FieldSpec[] = [
 	{ name: 'nextFollowUpDate', key: 'next_follow_up_date', displayName: 'Next Follow-Up Date', kind: 'second', description: 'When to follow the enquiry up next' },
 	{ name: 'action', key: 'action', displayName: 'Action', description: 'Enquiry action (status) as configured in Kapture' },
 	{ name: 'subStatus', key: 'subStatus', displayName: 'Sub-Status', description: 'Enquiry sub-status as configured in Kapture' },
-	{ name: 'remarks', key: 'remarks', displayName: 'Remarks', description: 'Remarks stored on the enquiry' },
+	{ name: 'remarks', key: 'remarks', displayName: 'Remarks', description: 'Remarks stored on the enquiry', limit: 'long' },
 	{ name: 'additionalFields', key: 'additional_fields', displayName: 'Additional Fields', kind: 'keyValue', description: 'Custom enquiry fields of your Kapture account, by their Kapture name' },
 	{ name: 'associateFields', key: 'associate_fields', displayName: 'Associate Fields', kind: 'keyValue', description: 'Associated enquiry fields of your Kapture account, by their Kapture name' },
 	{ name: 'updateExisting', key: 'update', displayName: 'Update Existing Enquiry', kind: 'boolean', description: 'Whether to overwrite the matching existing enquiry with these details' },
@@ -95,7 +95,7 @@ export const ORDER_FIELDS: FieldSpec[] = [
 	{ name: 'erpOrderId', key: 'erp_order_id', displayName: 'ERP Order ID', description: "The order's ID in your ERP or shop" },
 	{ name: 'erpInvoiceNo', key: 'erp_invoice_no', displayName: 'ERP Invoice Number', description: "The invoice number in your ERP" },
 	{ name: 'createDate', key: 'create_date', displayName: 'Order Date', kind: 'second', description: 'When the order was placed' },
-	{ name: 'remarks', key: 'remarks', displayName: 'Remarks', description: 'Notes stored on the order' },
+	{ name: 'remarks', key: 'remarks', displayName: 'Remarks', description: 'Notes stored on the order', limit: 'long' },
 	{ name: 'invoiceNo', key: 'invoice_no', displayName: 'Invoice Number', description: 'Invoice number of the order' },
 	{ name: 'invoiceDate', key: 'invoice_date', displayName: 'Invoice Date', kind: 'day', description: 'Date of the invoice' },
 	{ name: 'unitName', key: 'unit_name', displayName: 'Unit Name', description: 'Unit the order is for, for example a flat or a product unit' },
@@ -103,7 +103,7 @@ export const ORDER_FIELDS: FieldSpec[] = [
 	{ name: 'ticketId', key: 'ticket_id', displayName: 'Ticket ID', description: 'Kapture ticket linked to the order' },
 	{ name: 'encryptOrder', key: 'encryptOrder', displayName: 'Encrypted Order Reference', description: 'Encrypted order reference, if your account uses one' },
 	{ name: 'paymentMode', key: 'payment_mode', displayName: 'Payment Mode', description: 'How the order is paid, for example cash or cheque' },
-	{ name: 'dealDetails', key: 'dealDetails', displayName: 'Deal Details', description: 'Free-text details of the deal' },
+	{ name: 'dealDetails', key: 'dealDetails', displayName: 'Deal Details', description: 'Free-text details of the deal', limit: 'long' },
 	{ name: 'associateFields', key: 'associate_fields', displayName: 'Associate Fields', kind: 'keyValue', description: 'Associated order fields of your Kapture account, by their Kapture name' },
 ];
 

@@ -57,13 +57,15 @@ describe('Create (v1)', () => {
 			deliveryStatus: 'AP',
 			associateFields: { channel: 'web' },
 		});
+		// IDs are text in every output, whichever API answered.
 		expect(out).toMatchObject({
+			operation: 'created',
 			status: 'success',
 			result: true,
-			order_id: order.id,
-			customer_id: order.customerId,
-			enquiry_id: order.enquiryId,
-			contact_id: order.contactId,
+			order_id: String(order.id),
+			customer_id: String(order.customerId),
+			enquiry_id: String(order.enquiryId),
+			contact_id: String(order.contactId),
 			action_event: 'ADD_ORDER',
 		});
 		expect(result.output(NODE)[0].pairedItem).toEqual({ item: 0 });
@@ -108,14 +110,14 @@ describe('Create (partner)', () => {
 			{ product_name: 'Case', rate: '10', quantity: '1', discount: '0' },
 		]);
 		expect(result.json(NODE)).toEqual([
-			expect.objectContaining({ order_id: String(order.id), status: 'success' }),
+			expect.objectContaining({ operation: 'created', order_id: String(order.id), status: 'success' }),
 		]);
 	});
 });
 
 describe('Create: bad input is refused before any request', () => {
 	const cases: Array<[string, IDataObject, RegExp]> = [
-		['missing customer name (v1)', { ...v1ExampleParameters(), customerName: '={{ "" }}' }, /Customer Name is required \[item 0\]/],
+		['missing customer name (v1)', { ...v1ExampleParameters(), customerName: '={{ "" }}' }, /Customer Name is required/],
 		['no phone and no email (v1)', { ...v1ExampleParameters(), phone: '', email: '' }, /Phone or Email is required/],
 		['malformed email (v1)', { ...v1ExampleParameters(), email: 'abc@' }, /Email is not a valid email address, got "abc@"/],
 		[
@@ -164,7 +166,9 @@ describe('Create: bad input is refused before any request', () => {
 			{ email: 'a@b.co' },
 			{ email: 'broken' },
 		]);
-		expect(errorMessage(result)).toMatch(/Email is not a valid email address, got "broken" \[item 2\]/);
+		expect(errorMessage(result)).toBe('Email is not a valid email address, got "broken"');
+		// n8n says which item (its itemIndex), the message stays about the field.
+		expect((result.error as unknown as { context: { itemIndex: number } }).context.itemIndex).toBe(2);
 		expect(h.sandbox.requests()).toHaveLength(0);
 		expect(h.sandbox.listOrders()).toHaveLength(0);
 	});
@@ -195,7 +199,7 @@ describe('Create: Continue On Fail', () => {
 			{ continueOnFail: true },
 		);
 		const output = result.output(NODE);
-		expect(output[1].json.error).toMatch(/Email is not a valid email address, got "bad" \[item 1\]/);
+		expect(output[1].json.error).toMatch(/Email is not a valid email address, got "bad"/);
 		expect(output[0].json.status).toBe('success');
 		expect(output[2].json.status).toBe('success');
 		expect(h.sandbox.listOrders()).toHaveLength(2);
@@ -242,7 +246,7 @@ describe('Create: Parallel Requests', () => {
 		// Each output item belongs to its own input: its order carries that input's remark.
 		const byId = new Map(h.sandbox.listOrders().map((order) => [order.id, order]));
 		parallel.json(NODE).forEach((json, index) => {
-			expect(byId.get(json.order_id as number)?.remarks).toBe(`order ${index}`);
+			expect(byId.get(Number(json.order_id))?.remarks).toBe(`order ${index}`);
 		});
 		expect(h.sandbox.listOrders().map((order) => order.customerName).sort()).toEqual([...sequentialNames].sort());
 	});

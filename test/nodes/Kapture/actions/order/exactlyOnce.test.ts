@@ -209,7 +209,7 @@ describe('Create: If the ERP Order ID Exists', () => {
 		const result = await h.run(createParameters('v1', true, { ifErpOrderIdExists: 'skip' }), INPUT);
 		expect(result.error).toBeUndefined();
 		const [first, second] = result.json(NODE);
-		expect(first).toMatchObject({ skipped: true, order_id: existing.id, erp_order_id: 'ERP-1' });
+		expect(first).toMatchObject({ skipped: true, order_id: String(existing.id), erp_order_id: 'ERP-1' });
 		expect(second.skipped).toBeUndefined();
 		expect(ordersOf('Asha Rao')).toHaveLength(1);
 		expect(ordersOf('Ravi Iyer')).toHaveLength(1);
@@ -220,7 +220,7 @@ describe('Create: If the ERP Order ID Exists', () => {
 		const result = await h.run(createParameters('v1', true, { ifErpOrderIdExists: 'fail' }), INPUT, CONTINUE);
 		const [first, second] = result.json(NODE);
 		expect(first.error).toMatch(new RegExp(`ERP Order ID "ERP-1" already exists.*${existing.id}`));
-		expect(first).toMatchObject({ retrySafe: true, mayHaveBeenCreated: false, erp_order_id: 'ERP-1', existing_order_id: existing.id });
+		expect(first).toMatchObject({ retrySafe: true, mayHaveBeenCreated: false, erp_order_id: 'ERP-1', existing_order_id: String(existing.id) });
 		expect(second.error).toBeUndefined();
 		expect(ordersOf('Asha Rao')).toHaveLength(1);
 	});
@@ -294,7 +294,7 @@ describe('Create or Update under faults', () => {
 			[{}],
 			CONTINUE,
 		);
-		expect(result.json(NODE)[0]).toMatchObject({ operation: 'updated', order_id: existing.id });
+		expect(result.json(NODE)[0]).toMatchObject({ operation: 'updated', order_id: String(existing.id) });
 		expect(h.sandbox.getOrder(existing.id)!.remarks).toBe('new');
 		expect(h.sandbox.counts().orders).toBe(1);
 	});
@@ -340,7 +340,7 @@ describe('Update and Add Payment under ambiguous faults', () => {
 			[{}],
 			CONTINUE,
 		);
-		expect(result.json(NODE)[0]).toMatchObject({ status: 'success', order_id: existing.id });
+		expect(result.json(NODE)[0]).toMatchObject({ status: 'success', order_id: String(existing.id) });
 		expect(h.sandbox.getOrder(existing.id)!.remarks).toBe('new');
 	});
 

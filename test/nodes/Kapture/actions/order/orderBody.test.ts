@@ -1,4 +1,10 @@
-import { partnerOrderBody, v1OrderBody } from '../../../../../nodes/Kapture/actions/order/orderBody';
+import {
+	MAX_ORDER_JSON_CHARACTERS,
+	partnerBodyFromJson,
+	partnerOrderBody,
+	v1BodyFromJson,
+	v1OrderBody,
+} from '../../../../../nodes/Kapture/actions/order/orderBody';
 import { validatorFor as v } from '../../__fixtures__/validator';
 
 describe('orderBody', () => {
@@ -39,5 +45,41 @@ describe('orderBody', () => {
 		expect(partnerOrderBody(v(), { phone: '1', partnerFields: { customerId: '7' } }, 'add')).toEqual([
 			{ phone: '1', customer_id: '7' },
 		]);
+	});
+});
+
+describe('limits on input', () => {
+	const customer = { customerName: 'A', phone: '1' };
+
+	it('refuses a field over its limit before anything is built, naming the field', () => {
+		expect(() => v1OrderBody(v(), { ...customer, orderFields: { remarks: 'x'.repeat(5001) } }, 'add')).toThrow(
+			'Order Fields > Remarks must be at most 5000 characters long, got 5001',
+		);
+		expect(() => v1OrderBody(v(), { ...customer, customerFields: { address: 'x'.repeat(1001) } }, 'add')).toThrow(
+			'Customer Fields > Address must be at most 1000 characters long, got 1001',
+		);
+		expect(() =>
+			v1OrderBody(v(), { ...customer, customerFields: { additionalFields: { field: [{ name: 'note', value: 'x'.repeat(5001) }] } } }, 'add'),
+		).toThrow('Customer Fields > Additional Fields > note must be at most 5000 characters long, got 5001');
+		expect(() => partnerOrderBody(v(), { ...customer, products: { product: [{ productDetails: 'x'.repeat(5001) }] } }, 'add')).toThrow(
+			'Products > Product 1 > Product Description must be at most 5000 characters long',
+		);
+	});
+
+	it('keeps a 19-digit order ID as it is', () => {
+		expect(v1OrderBody(v(), { ...customer, orderId: '9223372036854775807' }, 'update').order_info).toMatchObject({
+			order_id: '9223372036854775807',
+		});
+	});
+
+	it('bounds Order JSON as a whole and every text in it, naming its path', () => {
+		const order = { customer_info: { customer_name: 'A', phone: '1' }, order_info: { remarks: 'x'.repeat(5001) } };
+		expect(() => v1BodyFromJson(v(), order, 'add', '')).toThrow(
+			'Order JSON > order_info.remarks must be at most 5000 characters long, got 5001',
+		);
+		const huge = JSON.stringify({ customer_name: 'A', phone: '1', product_details: Array.from({ length: 400 }, () => ({ product_details: 'x'.repeat(4000) })) });
+		expect(() => partnerBodyFromJson(v(), huge, 'add', '')).toThrow(
+			`Order JSON must be at most ${MAX_ORDER_JSON_CHARACTERS} characters long, got ${huge.length}`,
+		);
 	});
 });

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { errorMessage, fixture, NODE, setup, withoutEmpty, type Harness } from './setup';
+import { interpose } from '../../../../helpers/interpose';
+import { errorMessage, fixture, NODE, orderEngine, setup, withoutEmpty, type Harness } from './setup';
 
 let h: Harness;
 
@@ -118,9 +119,74 @@ describe('Get Many (partner)', () => {
 	});
 });
 
+describe('Get Many (v1) while the list changes under it', () => {
+	it('returns every order that matched throughout exactly once, while orders are inserted and removed ahead of the reading position between page reads', async () => {
+		const seeded = h.sandbox.seedOrders(400, (i) => ({ deliveryStatus: 'AP', createDate: NOW - (400 - i) * 60_000 }));
+		const served: number[] = [];
+		const removed = new Set<number>();
+		let pulls = 0;
+		let newest = NOW;
+		// Changes the sandbox by its public API, as other Kapture users would: new orders on top,
+		// orders already read stop matching the status filter.
+		const stopMatching = async (id: number) => {
+			removed.add(id);
+			const body = { customer_info: { customer_name: 'Someone', phone: '9000000000' }, order_info: { order_id: String(id), update: true, delivery_status: 'CA' } };
+			const answer = await fetch(`${h.sandbox.baseUrl}/ms/customer/order/api/v1/add-update`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${h.sandbox.credentials.username}:${h.sandbox.credentials.password}`).toString('base64')}` },
+				body: JSON.stringify(body),
+			});
+			expect(answer.status).toBe(200);
+		};
+		const isPull = (path: string) => path.includes('pull-internal');
+		const proxy = await interpose(h.sandbox.baseUrl, {
+			before: async ({ path }) => {
+				if (!isPull(path) || ++pulls < 2) return;
+				// Two new orders on top, three orders already read leave: the list ahead moves up by one,
+				// so a reader that does not check its pages join would never see one order.
+				for (let n = 0; n < 2; n++) h.sandbox.insertOrder({ deliveryStatus: 'AP', createDate: (newest += 1000) });
+				const candidates = served.filter((id) => !removed.has(id));
+				// The last order read (the one the next page must join on), one in the middle, the first.
+				for (const id of new Set([candidates[candidates.length - 1], candidates[Math.floor(candidates.length / 2)], candidates[0]])) {
+					await stopMatching(id);
+				}
+			},
+			after: ({ path }, _status, body) => {
+				if (!isPull(path)) return;
+				for (const order of (body as { order_details?: Array<{ id: number }> }).order_details ?? []) {
+					if (!served.includes(order.id)) served.push(order.id);
+				}
+			},
+		});
+		try {
+			const engine = orderEngine(h.sandbox, 'Asia/Kolkata', { baseUrl: proxy.baseUrl });
+			const result = await engine.runNode({
+				type: 'kaptureOrder',
+				parameters: {
+					resource: 'order',
+					operation: 'pull',
+					api: 'v1',
+					returnAll: true,
+					simplify: false,
+					filters: { bookingStatus: 'AP', createStartDate: '2000-01-01T00:00:00' },
+					options: { pageSize: 50 },
+				},
+			});
+			expect(result.error).toBeUndefined();
+			const ids = result.json(NODE).map((json) => json.id as number);
+			expect(new Set(ids).size).toBe(ids.length);
+			const throughout = seeded.filter((order) => !removed.has(order.id)).map((order) => order.id);
+			expect(ids).toEqual(expect.arrayContaining(throughout));
+			expect(removed.size).toBeGreaterThanOrEqual(10);
+		} finally {
+			await proxy.close();
+		}
+	});
+});
+
 describe('Get Many: bad input is refused before any request', () => {
 	const cases: Array<[string, IDataObject, RegExp]> = [
-		['no filter (v1)', { api: 'v1', filters: {} }, /Filters: add at least one filter \[item 0\]/],
+		['no filter (v1)', { api: 'v1', filters: {} }, /Filters: add at least one filter/],
 		['only View ID (v1)', { api: 'v1', filters: { viewId: '2' } }, /add at least one filter/],
 		['impossible date filter (v1)', { api: 'v1', filters: { createStartDate: '2024-02-31' } }, /Created After.*not a valid date/],
 		['end before start (partner)', { api: 'partner', startDate: '2024-05-02', endDate: '2024-05-01' }, /End Date \(2024-05-01\) is before Start Date \(2024-05-02\)/],

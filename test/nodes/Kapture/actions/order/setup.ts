@@ -26,14 +26,9 @@ export interface Harness {
 	close(): Promise<void>;
 }
 
-export async function setup(
-	options: SandboxOptions = {},
-	timezone = 'UTC',
-	/** Changes to the credential's data, e.g. `{ username: '' }` for a partner-only credential. */
-	credential: IDataObject = {},
-): Promise<Harness> {
-	const sandbox = await startSandbox({ quiet: true, ...options });
-	const engine = createEngine({
+/** An engine running the Kapture Order node with the sandbox's credential (`overrides` replace fields of it). */
+export function orderEngine(sandbox: KaptureSandbox, timezone = 'UTC', overrides: IDataObject = {}): Engine {
+	return createEngine({
 		nodeTypes: { kaptureOrder: new KaptureOrder() },
 		credentialTypes: [new KaptureApi()],
 		credentials: [
@@ -46,12 +41,22 @@ export async function setup(
 					password: sandbox.credentials.password,
 					cmId: sandbox.credentials.cmId,
 					authKey: sandbox.credentials.authKey,
-					...credential,
+					...overrides,
 				},
 			},
 		],
 		timezone,
 	});
+}
+
+export async function setup(
+	options: SandboxOptions = {},
+	timezone = 'UTC',
+	/** Changes to the credential's data, e.g. `{ username: '' }` for a partner-only credential. */
+	credential: IDataObject = {},
+): Promise<Harness> {
+	const sandbox = await startSandbox({ quiet: true, ...options });
+	const engine = orderEngine(sandbox, timezone, credential);
 	return {
 		sandbox,
 		engine,

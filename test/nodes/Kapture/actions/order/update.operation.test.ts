@@ -40,8 +40,9 @@ describe('Update (v1)', () => {
 			invoiceDate: '2024-06-01',
 		});
 		expect(result.json(NODE)[0]).toMatchObject({
+			operation: 'updated',
 			status: 'success',
-			order_id: seeded.id,
+			order_id: String(seeded.id),
 			action_event: 'ORDER_FIELD_UPDATION',
 		});
 	});
@@ -76,14 +77,18 @@ describe('Update (partner)', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(h.sandbox.getOrder(seeded.id)).toMatchObject({ shippingAddress: 'New street 1', totalPaid: 50 });
-		expect(result.json(NODE)[0]).toMatchObject({ order_id: String(seeded.id), status: 'success' });
+		// Kapture answers "Order Added Successfully" to an update too; `operation` says what happened.
+		expect(result.json(NODE)[0]).toMatchObject({ operation: 'updated', order_id: String(seeded.id), status: 'success' });
 	});
 });
 
 describe('Update: bad input is refused before any request', () => {
 	const v1 = (): IDataObject => ({ ...v1ExampleParameters(), orderId: '23518265' });
 	const cases: Array<[string, IDataObject, RegExp]> = [
-		['non-numeric order ID', { ...v1(), orderId: 'abc' }, /Order ID must be a number, got "abc" \[item 0\]/],
+		['non-numeric order ID', { ...v1(), orderId: 'abc' }, /Order ID must be a number, got "abc"/],
+		['an order ID longer than a Kapture ID can be', { ...v1(), orderId: '1234567890123456789012345' }, /Order ID must have at most 19 digits, got 25/],
+		['a 10 MB remark', { ...v1(), orderFields: { remarks: 'x'.repeat(10_000_000) } }, /Order Fields > Remarks must be at most 5000 characters long, got 10000000/],
+		['a phone number that is not one', { ...v1(), phone: '9'.repeat(40) }, /Phone must be at most 32 characters long, got 40/],
 		['empty order ID (expression)', { ...v1(), orderId: '={{ "" }}' }, /Order ID is required/],
 		['no phone and no email', { ...v1(), phone: '', email: '' }, /Phone or Email is required/],
 		['malformed email', { ...v1(), email: 'x@y' }, /Email is not a valid email address/],

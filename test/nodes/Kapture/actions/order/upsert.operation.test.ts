@@ -47,9 +47,9 @@ describe('Create or Update (v1)', () => {
 			expect.objectContaining({
 				operation: 'created',
 				status: 'success',
-				order_id: orders[0].id,
-				customer_id: orders[0].customerId,
-				enquiry_id: orders[0].enquiryId,
+				order_id: String(orders[0].id),
+				customer_id: String(orders[0].customerId),
+				enquiry_id: String(orders[0].enquiryId),
 				erp_order_id: 'ERP-100',
 			}),
 		]);
@@ -65,7 +65,7 @@ describe('Create or Update (v1)', () => {
 		expect(h.sandbox.listOrders()).toHaveLength(1);
 		expect(h.sandbox.getOrder(existing.id)).toMatchObject({ remarks: 'new', invoiceNo: 'INV-7', erpOrderId: 'ERP-100' });
 		expect(result.json(NODE)).toEqual([
-			expect.objectContaining({ operation: 'updated', status: 'success', order_id: existing.id, erp_order_id: 'ERP-100' }),
+			expect.objectContaining({ operation: 'updated', status: 'success', order_id: String(existing.id), erp_order_id: 'ERP-100' }),
 		]);
 		const [update] = h.bodies('v1AddUpdate') as IDataObject[];
 		expect(update.order_info).toMatchObject({ update: true, order_id: String(existing.id), erp_order_id: 'ERP-100', remarks: 'new' });
@@ -119,7 +119,7 @@ describe('Create or Update (v1)', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(h.sandbox.getOrder(existing.id)).toMatchObject({ remarks: 'from json', erpOrderId: 'ERP-J' });
-		expect(result.json(NODE)[0]).toMatchObject({ operation: 'updated', order_id: existing.id });
+		expect(result.json(NODE)[0]).toMatchObject({ operation: 'updated', order_id: String(existing.id) });
 	});
 });
 
