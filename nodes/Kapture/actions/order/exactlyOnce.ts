@@ -187,7 +187,13 @@ export class OrderWriter {
 			}
 			if (existing.length === 1) {
 				const orderId = String(existing[0].id);
-				const updated = await this.update({ ...item, order: asUpdateOf(item.order, orderId), orderId }, itemIndex, tools);
+				let updated: IDataObject | IDataObject[];
+				try {
+					updated = await this.update({ ...item, order: asUpdateOf(item.order, orderId), orderId }, itemIndex, tools);
+				} catch (error) {
+					// An update creates nothing, and sending it again sets the same values.
+					throw withFacts(error as Error, { retrySafe: true, mayHaveBeenCreated: false });
+				}
 				return { ...single(updated), erp_order_id: erpOrderId };
 			}
 			const created = await this.createOnce(item, itemIndex, tools, true);

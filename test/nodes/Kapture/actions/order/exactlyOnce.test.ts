@@ -299,6 +299,16 @@ describe('Create or Update under faults', () => {
 		expect(h.sandbox.counts().orders).toBe(1);
 	});
 
+	test('an update whose every answer is lost: sent 3 times, then an error item that is safe to retry and created nothing', async () => {
+		const existing = h.sandbox.insertOrder({ erpOrderId: 'ERP-9', remarks: 'old' });
+		h.sandbox.faults.rate(1, { kind: 'resetAfterStoring', api: 'v1AddUpdate' });
+		const [item] = (await h.run(upsertParameters({ orderFields: { remarks: 'new' } }), [{}], CONTINUE)).json(NODE);
+		expect(item).toMatchObject({ retrySafe: true, mayHaveBeenCreated: false, erp_order_id: 'ERP-9' });
+		expect(h.sandbox.requests().filter((r) => r.api === 'v1AddUpdate')).toHaveLength(3);
+		expect(h.sandbox.counts().orders).toBe(1);
+		expect(h.sandbox.getOrder(existing.id)!.remarks).toBe('new');
+	});
+
 	test('a lookup Kapture refuses is an error item that is safe to retry', async () => {
 		h.sandbox.faults.rate(1, { kind: 'failureBody', api: 'v1Pull' });
 		const result = await h.run(
