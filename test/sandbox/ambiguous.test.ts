@@ -1,7 +1,7 @@
 // The ambiguous faults: Kapture processed the write, but the client gets no
 // usable answer. And the search lag: a new order is not found at once.
 
-import { addOrder, call, fixture, getPartner, pullPartner, pullV1, pushPartner, v1AddBody } from './helpers';
+import { addOrder, call, documentedWrites, fixture, getPartner, pullPartner, pullV1, pushPartner, v1AddBody } from './helpers';
 import { PATHS, startSandbox } from './server';
 import type { FaultKind, KaptureSandbox } from './types';
 
@@ -50,12 +50,7 @@ describe('faults after storing', () => {
 
 	test.each(kinds)('%s lets every write through: v1 add and update, partner push, payment', async (kind) => {
 		const order = sb.insertOrder({ id: 4238767, customerId: 48658789, remarks: 'before' });
-		const writes = [
-			() => addOrder(sb, v1AddBody()),
-			() => addOrder(sb, v1AddBody({ order: { update: true, order_id: order.id, remarks: 'after' } })),
-			() => pushPartner(sb, fixture('partner-push.request')),
-			() => pushPartner(sb, fixture('partner-payment.request')),
-		];
+		const writes = documentedWrites(sb, order.id);
 		for (const write of writes) {
 			sb.faults.script({ kind });
 			const answer = await write().catch(() => undefined);
