@@ -335,6 +335,9 @@ export function markdown(r: BenchResults): string {
 					'',
 					exactlyOnceTable(r.exactlyOnce),
 					'',
+					...r.exactlyOnce.faulted
+						.filter((row) => row.withErpOrderId && row.errorSamples.length > 0)
+						.map((row) => `- ${row.label}, error items whose order exists: ${row.errorSamples.map((m) => `"${m}"`).join('; ')}\n`),
 					`## 6. What the ERP Order ID lookup costs: ${fmt(r.exactlyOnce.items)} items, no faults, ${r.exactlyOnce.latencyMs} ms latency, ${r.exactlyOnce.parallel} parallel`,
 					'',
 					costTable(r.exactlyOnce.cost),

@@ -75,6 +75,8 @@ export interface ExactlyOnceRow {
 	errorItemsWithoutFields: number;
 	/** Input items with no output item at all. */
 	itemsWithoutOutput: number;
+	/** Messages of error items whose order exists (a few), to see why. */
+	errorSamples: string[];
 	runError?: string;
 }
 
@@ -181,6 +183,7 @@ export async function runExactlyOnceScenario(
 			retrySafeButOrderExists: 0,
 			errorItemsWithoutFields: 0,
 			itemsWithoutOutput: 0,
+			errorSamples: [],
 			...(runError ? { runError: runError.slice(0, 300) } : {}),
 		};
 		row.duplicates = row.ordersCreated - Object.keys(counts).length;
@@ -199,6 +202,7 @@ export async function runExactlyOnceScenario(
 			const exists = index !== undefined && (counts[keyOf(index)] ?? 0) > 0;
 			if (!exists) continue;
 			row.errorItemsWhoseOrderExists++;
+			if (row.errorSamples.length < 3) row.errorSamples.push(String(json.error).slice(0, 400));
 			if (json.mayHaveBeenCreated === true) row.errorItemsWhoseOrderExistsFlagged++;
 			if (json.retrySafe === true) row.retrySafeButOrderExists++;
 		}
@@ -210,7 +214,8 @@ export async function runExactlyOnceScenario(
 			`exactly-once: ${variant.label}: ${(wallMs / 1000).toFixed(2)} s, ${row.requests} requests (${JSON.stringify(row.faults)}), ` +
 				`${row.ordersCreated} orders, ${row.duplicates} duplicates, ${row.successItems} success (${row.recoveredItems} recovered), ` +
 				`${row.errorItems} errors (${row.errorItemsWhoseOrderExists} with an order, ${row.errorItemsWhoseOrderExistsFlagged} of them flagged)` +
-				(runError ? `, run error: ${runError.slice(0, 120)}` : ''),
+				(runError ? `, run error: ${runError.slice(0, 120)}` : '') +
+				(row.errorSamples.length ? `; e.g. ${row.errorSamples.join(' | ')}` : ''),
 		);
 		faulted.push(row);
 	}

@@ -79,8 +79,10 @@ const FIRST_PAUSE_MS = 250;
  * in Kapture's search. Returns undefined only after a lookup started at or
  * after the end of the wait found nothing: that is what "provably absent"
  * means here, and why the wait must be longer than Kapture's search lag.
- * At most about log2(waitMs / 250) + 2 lookups; `pause` should not hold a
- * Parallel Requests place (ItemTools.pause).
+ * A lookup that fails (after the transport's own retries) is tried again
+ * while the wait lasts; the last one's error is thrown. At most about
+ * log2(waitMs / 250) + 2 lookups; `pause` should not hold a Parallel
+ * Requests place (ItemTools.pause).
  */
 export async function lookUpWithin(
 	find: () => Promise<IDataObject[]>,
@@ -91,11 +93,19 @@ export async function lookUpWithin(
 	const deadline = Date.now() + waitMs;
 	let pauseMs = FIRST_PAUSE_MS;
 	for (;;) {
-		const chosen = pick(await find());
+		const startedAt = Date.now();
+		let found: IDataObject[] | undefined;
+		let failure: Error | undefined;
+		try {
+			found = await find();
+		} catch (error) {
+			failure = error as Error;
+		}
+		if (failure && startedAt >= deadline) throw failure;
+		const chosen = found && pick(found);
 		if (chosen) return chosen;
-		const left = deadline - Date.now();
-		if (left <= 0) return undefined;
-		await pause(Math.min(pauseMs, left));
+		if (found && startedAt >= deadline) return undefined;
+		await pause(Math.max(0, Math.min(pauseMs, deadline - Date.now())));
 		pauseMs *= 2;
 	}
 }

@@ -270,11 +270,9 @@ export class OrderWriter {
 				false,
 			);
 		}
-		if (sends >= MAX_SENDS) {
-			throw mayHaveCreated(error, `It was sent ${sends} times and no answer came back each time. Check in Kapture before running this item again.`, lookedUpFirst);
-		}
+		let found: IDataObject | undefined;
 		try {
-			return await lookUpWithin(
+			found = await lookUpWithin(
 				async () => await this.find(item.erpOrderId, itemIndex, tools),
 				(orders) => this.registry.newestUnclaimed(orders),
 				recoveryWaitMs,
@@ -288,6 +286,10 @@ export class OrderWriter {
 				lookedUpFirst,
 			);
 		}
+		if (found || sends < MAX_SENDS) return found;
+		// Provably absent, as before each send again; but every answer was lost, so stop here.
+		error.message = `${error.message}: the order was sent ${sends} times and every answer was lost. Kapture's search does not show it after the Recovery Wait, so it was not created; running the item again is safe.`;
+		throw withFacts(error, { retrySafe: true, mayHaveBeenCreated: false });
 	}
 
 	/** Orders with this ERP Order ID: the one this run created, else Kapture's search. */

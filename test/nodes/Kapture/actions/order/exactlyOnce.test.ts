@@ -192,6 +192,36 @@ describe('the bounded wait for search', () => {
 	});
 });
 
+describe('lookups and sends that keep failing', () => {
+	test('a lookup that fails once is tried again within the wait: the order is recovered', async () => {
+		h.sandbox.faults.script({ kind: 'serverErrorAfterStoring', api: 'v1AddUpdate' }, { kind: 'failureBody', api: 'v1Pull' });
+		const [item] = (await h.run(createParameters('v1', true, { recoveryWaitSeconds: 2 }), INPUT.slice(0, 1), CONTINUE)).json(NODE);
+		expect(item).toMatchObject({ recovered: true, status: 'success' });
+		expect(h.sandbox.counts().orders).toBe(1);
+		expect(h.sandbox.requests().filter((r) => r.api === 'v1Pull').length).toBeGreaterThanOrEqual(2);
+	});
+
+	test('every answer lost and the order never in Kapture: 3 sends, then an error item that says it was not created', async () => {
+		h.sandbox.faults.rate(1, { kind: 'reset', api: 'v1AddUpdate' });
+		const [item] = (await h.run(createParameters('v1', true, { recoveryWaitSeconds: 0.3 }), INPUT.slice(0, 1), CONTINUE)).json(NODE);
+		expect(item).toMatchObject({ retrySafe: true, mayHaveBeenCreated: false, erp_order_id: 'ERP-1' });
+		expect(item.error).toMatch(/sent 3 times and every answer was lost/);
+		expect(h.sandbox.requests().filter((r) => r.api === 'v1AddUpdate')).toHaveLength(3);
+		expect(h.sandbox.counts().orders).toBe(0);
+	});
+
+	test('the third lost answer is still looked up: an order stored by the last send is recovered', async () => {
+		h.sandbox.faults.script(
+			{ kind: 'reset', api: 'v1AddUpdate' },
+			{ kind: 'reset', api: 'v1AddUpdate' },
+			{ kind: 'resetAfterStoring', api: 'v1AddUpdate' },
+		);
+		const [item] = (await h.run(createParameters('v1', true, { recoveryWaitSeconds: 0.3 }), INPUT.slice(0, 1), CONTINUE)).json(NODE);
+		expect(item).toMatchObject({ recovered: true });
+		expect(h.sandbox.counts().orders).toBe(1);
+	});
+});
+
 describe('Create: If the ERP Order ID Exists', () => {
 	beforeEach(() => {
 		h.sandbox.insertOrder({ erpOrderId: 'ERP-1', customerName: 'Asha Rao' });
@@ -325,15 +355,18 @@ describe('Create or Update under faults', () => {
 		['skip', true],
 		['createAnother', false],
 	] as const)('a lookup that fails after a lost create (%s): the error item says the order may exist, and whether a re-run is safe', async (choice, safe) => {
-		// Skip's lookup before writing is answered (a 'slow' fault of 0 ms changes nothing); the one after the lost answer is refused.
+		// Skip's lookup before writing is answered (a scripted 'slow' fault of 0 ms changes
+		// nothing and comes before the rate rule); every lookup after the lost answer is refused.
 		if (choice === 'skip') h.sandbox.faults.script({ kind: 'slow', delayMs: 0, api: 'v1Pull' });
-		h.sandbox.faults.script({ kind: 'serverErrorAfterStoring', api: 'v1AddUpdate' }, { kind: 'failureBody', api: 'v1Pull' });
+		h.sandbox.faults.script({ kind: 'serverErrorAfterStoring', api: 'v1AddUpdate' });
+		h.sandbox.faults.rate(1, { kind: 'failureBody', api: 'v1Pull' });
 		const parameters = createParameters('v1', true, { ifErpOrderIdExists: choice });
 		const [item] = (await h.run(parameters, INPUT.slice(0, 1), CONTINUE)).json(NODE);
 		expect(item).toMatchObject({ retrySafe: safe, mayHaveBeenCreated: true, erp_order_id: 'ERP-1', customer_name: 'Asha Rao' });
 		expect(item.error).toMatch(/may have been created.*Looking it up by ERP Order ID failed too/);
 		expect(h.sandbox.counts().orders).toBe(1);
 		if (safe) {
+			h.sandbox.faults.clear();
 			const [again] = (await h.run(parameters, INPUT.slice(0, 1), CONTINUE)).json(NODE);
 			expect(again).toMatchObject({ skipped: true });
 			expect(h.sandbox.counts().orders).toBe(1);
