@@ -4,6 +4,7 @@
 import { cpus, totalmem, type } from 'node:os';
 
 import type { AddRow } from './scenarios/add';
+import type { ExactlyOnceResults } from './scenarios/exactlyOnce';
 import type { PullRow } from './scenarios/pull';
 import type { TriggerRow } from './scenarios/trigger';
 
@@ -25,6 +26,8 @@ export interface BenchResults {
 	add429: AddRow[];
 	pull: PullRow[];
 	trigger: TriggerRow[];
+	/** Scenario 5, unless skipped (BENCH_SKIP=exactly). */
+	exactlyOnce?: ExactlyOnceResults;
 	targets: TargetCheck[];
 	notes: string[];
 	totalSeconds: number;
@@ -114,6 +117,51 @@ function pullTable(rows: PullRow[]): string {
 	);
 }
 
+function exactlyOnceTable(r: ExactlyOnceResults): string {
+	return table(
+		['contender', 'time (s)', 'items/s', 'requests', 'orders created', 'duplicates', 'missing', 'success items (recovered)', 'error items', 'error items whose order exists', '… saying mayHaveBeenCreated: true', 'error items saying retrySafe: true whose order exists', 'error items without retrySafe / mayHaveBeenCreated', 'items without output'],
+		r.faulted.map((row) => [
+			row.label + (row.runError ? ` (run stopped: ${row.runError.slice(0, 80)})` : ''),
+			fmt(row.wallMs / 1000, 2),
+			fmt(row.itemsPerSecond, 0),
+			fmt(row.requests),
+			fmt(row.ordersCreated),
+			fmt(row.duplicates),
+			fmt(row.missing),
+			`${fmt(row.successItems)} (${fmt(row.recoveredItems)})`,
+			fmt(row.errorItems),
+			fmt(row.errorItemsWhoseOrderExists),
+			fmt(row.errorItemsWhoseOrderExistsFlagged),
+			fmt(row.retrySafeButOrderExists),
+			fmt(row.errorItemsWithoutFields),
+			fmt(row.itemsWithoutOutput),
+		]),
+	);
+}
+
+function faultsLine(r: ExactlyOnceResults): string {
+	const mix = r.faultMix.map((f) => `${Math.round(f.share * 100)} % ${f.what}`).join(', ');
+	const perRow = r.faulted.map((row) => `${row.label}: ${Object.entries(row.faults).map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}`).join('; ');
+	return `Faults, on every write and lookup (seeded): ${mix}. Injected: ${perRow}.`;
+}
+
+function costTable(rows: ExactlyOnceResults['cost']): string {
+	const create = rows.find((row) => row.id === 'cost-create');
+	return table(
+		['contender', 'time (s, median)', 'items/s', 'items/s vs Create', 'requests per item', 'orders created', 'error items', 'runs'],
+		rows.map((row) => [
+			row.label,
+			fmt(row.wallMs / 1000, 2),
+			fmt(row.itemsPerSecond, 0),
+			ratio(row.itemsPerSecond, create?.itemsPerSecond),
+			fmt(row.requestsPerItem, 2),
+			fmt(row.ordersCreated),
+			fmt(row.errorItems),
+			`${row.runs}`,
+		]),
+	);
+}
+
 function triggerTable(rows: TriggerRow[]): string {
 	return table(
 		['poll', 'new orders', 'emitted', 'requests', 'time (s)'],
@@ -133,6 +181,16 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'notes' | 'totalS
 			target: `50 ms: our node at max parallelism${how} ≥ 1.0× the HTTP Request node items/s, never above its cap [${oursMax50.engine}]`,
 			holds: x >= 1 && oursMax50.peakInFlight <= (oursMax50.cap ?? Infinity),
 			measured: `${x.toFixed(2)}× (${fmt(oursMax50.itemsPerSecond)} vs ${fmt(http50.itemsPerSecond)} items/s); peak in flight ${oursMax50.peakInFlight} (cap ${oursMax50.cap}); HTTP Request node peak ${http50.peakInFlight}`,
+		});
+	}
+	const httpFields50 = at50.find((row) => row.id === 'http-node-fields');
+	const oursFields50 = at50.find((row) => row.id === 'ours-max');
+	if (httpFields50 && oursFields50) {
+		const x = oursFields50.itemsPerSecond / httpFields50.itemsPerSecond;
+		checks.push({
+			target: `50 ms, like for like: our node at max parallelism, one expression per field ≥ 1.0× the HTTP Request node with the same fields mapped one by one [${oursFields50.engine}]`,
+			holds: x >= 1 && oursFields50.peakInFlight <= (oursFields50.cap ?? Infinity),
+			measured: `${x.toFixed(2)}× (${fmt(oursFields50.itemsPerSecond)} vs ${fmt(httpFields50.itemsPerSecond)} items/s); peak in flight ${oursFields50.peakInFlight} (cap ${oursFields50.cap}); HTTP Request node peak ${httpFields50.peakInFlight}`,
 		});
 	}
 	for (const row of r.add429.filter((x) => x.id.startsWith('ours'))) {
@@ -169,6 +227,25 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'notes' | 'totalS
 			holds: idle.requests === 1,
 			measured: `${idle.requests} request(s) on a quiet account` + (idleAfterBurst ? `; ${idleAfterBurst.requests} right after the burst (orders inside the overlap window are read again)` : ''),
 		});
+	}
+	for (const row of r.exactlyOnce?.faulted ?? []) {
+		if (row.withErpOrderId) {
+			checks.push({
+				target: `ambiguous faults, ERP Order IDs: ${fmt(row.items)} orders, 0 duplicates, 0 error items for orders that exist (${row.label}) [harness]`,
+				holds: row.ordersCreated === row.items && row.duplicates === 0 && row.errorItemsWhoseOrderExists === 0 && row.itemsWithoutOutput === 0,
+				measured: `${fmt(row.ordersCreated)} orders, ${row.duplicates} duplicates, ${row.errorItems} error items (${row.errorItemsWhoseOrderExists} whose order exists), ${row.recoveredItems} recovered`,
+			});
+		} else {
+			checks.push({
+				target: `ambiguous faults, no ERP Order IDs: every error item whose order exists says mayHaveBeenCreated: true, none says retrySafe: true, 0 duplicates [harness]`,
+				holds:
+					row.errorItemsWhoseOrderExistsFlagged === row.errorItemsWhoseOrderExists &&
+					row.retrySafeButOrderExists === 0 &&
+					row.duplicates === 0 &&
+					row.errorItemsWithoutFields === 0,
+				measured: `${row.errorItemsWhoseOrderExistsFlagged} of ${row.errorItemsWhoseOrderExists} flagged, ${row.retrySafeButOrderExists} wrongly retry-safe, ${row.duplicates} duplicates (${row.errorItems} error items, ${fmt(row.ordersCreated)} orders)`,
+			});
+		}
 	}
 	const busy = r.trigger.find((row) => row.id === 'busy');
 	if (busy) {
@@ -249,6 +326,24 @@ export function markdown(r: BenchResults): string {
 		'',
 		triggerTable(r.trigger),
 		'',
+		...(r.exactlyOnce
+			? [
+					`## 5. Exactly-once: ${fmt(r.exactlyOnce.items)} Creates under ambiguous faults, ${r.exactlyOnce.latencyMs} ms latency, ${r.exactlyOnce.parallel} parallel`,
+					'',
+					faultsLine(r.exactlyOnce) +
+						` New orders stay out of Kapture's search for ${r.exactlyOnce.searchDelayMs} ms. Our node in the in-process harness. "Error items whose order exists": the item's order is in Kapture although the item says it failed.`,
+					'',
+					exactlyOnceTable(r.exactlyOnce),
+					'',
+					...r.exactlyOnce.faulted
+						.filter((row) => row.withErpOrderId && row.errorSamples.length > 0)
+						.map((row) => `- ${row.label}, error items whose order exists: ${row.errorSamples.map((m) => `"${m}"`).join('; ')}\n`),
+					`## 6. What the ERP Order ID lookup costs: ${fmt(r.exactlyOnce.items)} items, no faults, ${r.exactlyOnce.latencyMs} ms latency, ${r.exactlyOnce.parallel} parallel`,
+					'',
+					costTable(r.exactlyOnce.cost),
+					'',
+				]
+			: []),
 		'## Set-up',
 		'',
 		...Object.entries(r.setup).map(([k, v]) => `- ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`),

@@ -3,7 +3,7 @@
 //
 // Env knobs (all optional): BENCH_ROUNDS (rounds of the add scenarios, default 2),
 // BENCH_ITEMS (orders to add, default 2000), BENCH_PULL_ORDERS (default 100000),
-// BENCH_TRIGGER_ORDERS (default 10000), BENCH_SKIP=add,429,pull,trigger,
+// BENCH_TRIGGER_ORDERS (default 10000), BENCH_SKIP=add,429,pull,trigger,exactly,
 // BENCH_NO_WRITE=1 (print only, leave docs/ alone), BENCH_N8N_NODES_BASE (see lib/n8nBase.ts),
 // BENCH_REAL_N8N=auto|0|install (the add scenarios in a real n8n 2.40.7 when it is
 // cached: `npm run n8n:install`; 0 = harness only; install = install it if missing,
@@ -21,6 +21,7 @@ import { RemoteSandbox } from './sandbox/remote';
 import { addContenders, runAddScenario, type AddRow } from './scenarios/add';
 import { runPullScenario, type PullRow } from './scenarios/pull';
 import { runTriggerScenario, type TriggerRow } from './scenarios/trigger';
+import { runExactlyOnceScenario, type ExactlyOnceResults } from './scenarios/exactlyOnce';
 
 const env = process.env;
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 2);
@@ -30,6 +31,8 @@ const TRIGGER_ORDERS = Number(env.BENCH_TRIGGER_ORDERS ?? 10_000);
 const SKIP = new Set((env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const RATE_429 = 0.1;
 const LATENCY_429 = 50;
+// Kapture's search lag is undocumented; the exactly-once scenario gives new orders a small one.
+const SEARCH_DELAY_MS = 250;
 
 async function main(): Promise<void> {
 	resetClock();
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
 		}
 		if (real) {
 			// One unmeasured run each in the server, so JIT warm-up is not in round 1.
-			for (const id of ['ours-max', 'ours-max-json', 'http-node'] as const) {
+			for (const id of ['ours-max', 'ours-max-json', 'http-node', 'http-node-fields'] as const) {
 				await sandbox.reset();
 				const o = await real.run(id);
 				progress(`real n8n warm-up ${id}: ${(o.timeMs / 1000).toFixed(2)} s${o.runError ? `, error: ${o.runError}` : ''}`);
@@ -118,6 +121,18 @@ async function main(): Promise<void> {
 		if (!SKIP.has('trigger')) {
 			trigger = await runTriggerScenario(sandbox, c, { newOrders: TRIGGER_ORDERS, latencyMs: 0 });
 		}
+		let exactlyOnce: ExactlyOnceResults | undefined;
+		if (!SKIP.has('exactly')) {
+			exactlyOnce = await runExactlyOnceScenario(sandbox, c, {
+				items: ITEMS,
+				latencyMs: LATENCY_429,
+				parallel: ours.parallel.max,
+				searchDelayMs: SEARCH_DELAY_MS,
+				// Two requests per item against one: three rounds at least, the median shown.
+				rounds: Math.max(3, ROUNDS),
+				seed: 1200,
+			});
+		}
 
 		const partial = {
 			date: new Date().toISOString(),
@@ -133,19 +148,21 @@ async function main(): Promise<void> {
 						}
 					: {}),
 				'n8n engine (harness)': 'n8n-core 2.40.3 / n8n-workflow 2.40.1 (the versions n8n 2.40.7 uses), in-process (test/helpers/engine), legacy expression engine; used for the trigger scenario, and for the add scenarios only when no real n8n is available (or BENCH_HARNESS_ADD=1)',
-				'HTTP Request node': `n8n-nodes-base ${c.http?.source.version}, typeVersion ${c.http?.defaultVersion}, POST JSON body from one expression per item, Basic Auth credential, default options`,
-				'our node': `Kapture Order (Create, v1 API, 9 fields each mapped by an expression; Get Many, v1, Return All, Simplify off); parallel requests default ${ours.parallel.default}, max ${ours.parallel.max}`,
+				'HTTP Request node': `n8n-nodes-base ${c.http?.source.version}, typeVersion ${c.http?.defaultVersion}, POST JSON body from one expression per item, Basic Auth credential, default options; and the same with the body "Using Fields Below", the same 8 fields each mapped by an expression (like-for-like with our node's field mode)`,
+				'our node': `Kapture Order (Create, v1 API, 8 body fields each mapped by an expression; Get Many, v1, Return All, Simplify off); parallel requests default ${ours.parallel.default}, max ${ours.parallel.max}`,
 				'raw client': 'Node global fetch, bounded pool, same bodies',
 				'sandbox': 'test/sandbox in a child process, 127.0.0.1, latency injected per request',
 				'rounds (add scenarios)': ROUNDS,
 				'429 faults': `${RATE_429 * 100} % of add requests, seeded, Retry-After: 0, at ${LATENCY_429} ms latency, one round`,
 				'pull': `${PULL_ORDERS} orders, sandbox page cap = node max page size ${ours.pageSize.max}, 0 ms latency, each contender in its own child process`,
 				'trigger': `${TRIGGER_ORDERS} new orders after activation, Max Orders per Poll ${TRIGGER_ORDERS}, 0 ms latency`,
+				'exactly-once (5, 6)': `our node in the harness, Create / Create or Update over v1 with the add scenarios' fields, ${ITEMS} items, ${LATENCY_429} ms latency, Parallel Requests ${ours.parallel.max}; scenario 5 once per contender with seeded faults on every request, scenario 6 ${Math.max(3, ROUNDS)} rounds without faults, contenders alternating, the median shown`,
 			},
 			add,
 			add429,
 			pull,
 			trigger,
+			exactlyOnce,
 		};
 
 		const results: BenchResults = {

@@ -5,7 +5,7 @@ import type { ICredentialType, IDataObject, INodeExecutionData, INodeType, IVers
 
 import { createEngine, type Engine, type EngineCredential } from '../../test/helpers/engine';
 import { loadHttpRequestNode, type HttpRequestNodeKit } from '../lib/n8nBase';
-import { httpAddParameters, type InputOrder } from '../lib/orders';
+import { httpAddFieldParameters, httpAddParameters, type InputOrder } from '../lib/orders';
 import type { SandboxCredentials } from '../sandbox/remote';
 
 export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
@@ -137,9 +137,11 @@ export interface HttpNodeVariant {
 	continueOnFail: boolean;
 	/** Node setting "Retry On Fail" with n8n's defaults (3 tries, 1000 ms apart). */
 	retryOnFail?: boolean;
+	/** Body "Using Fields Below", one expression per field, instead of one JSON expression. */
+	bodyFromFields?: boolean;
 }
 
-/** n8n's HTTP Request node, default options, body from one expression per item. */
+/** n8n's HTTP Request node, default options, body from one expression per item (or one per field). */
 export async function httpNodeAdd(
 	c: N8nContenders,
 	baseUrl: string,
@@ -151,7 +153,7 @@ export async function httpNodeAdd(
 		type: HTTP_REQUEST_TYPE,
 		name: 'HTTP Request',
 		typeVersion: c.http.defaultVersion,
-		parameters: httpAddParameters(baseUrl),
+		parameters: variant.bodyFromFields ? httpAddFieldParameters(baseUrl) : httpAddParameters(baseUrl),
 		credentials: { httpBasicAuth: { id: 'basic-1', name: 'Kapture Basic Auth' } },
 		...(variant.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};

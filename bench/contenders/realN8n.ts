@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { ADD_BODY_EXPRESSION, httpAddParameters, makeOrders } from '../lib/orders';
+import { ADD_BODY_EXPRESSION, httpAddFieldParameters, httpAddParameters, makeOrders } from '../lib/orders';
 import { addParameters } from '../scenarios/params';
 import type { RemoteSandbox } from '../sandbox/remote';
 import type { NodeRunOutcome } from './n8n';
@@ -179,7 +179,14 @@ export interface RealN8nBench {
  */
 export type RealN8nMode = 'server' | 'cli';
 
-export type RealContenderId = 'ours-default' | 'ours-max' | 'ours-max-json' | 'http-node' | 'http-node-retry' | 'ours-max-static';
+export type RealContenderId =
+	| 'ours-default'
+	| 'ours-max'
+	| 'ours-max-json'
+	| 'http-node'
+	| 'http-node-fields'
+	| 'http-node-retry'
+	| 'ours-max-static';
 
 export const CONTENDER_NODE = 'Contender';
 
@@ -225,6 +232,7 @@ export async function startRealN8n(
 			'ours-max': ourNode(settings.parallel.max, kaptureCredential),
 			'ours-max-json': ourJsonNode(settings.parallel.max, kaptureCredential),
 			'http-node': httpNode(sandbox.baseUrl, settings.httpVersion, basicCredential, { onError: 'continueRegularOutput' }),
+			'http-node-fields': httpNode(sandbox.baseUrl, settings.httpVersion, basicCredential, { onError: 'continueRegularOutput' }, true),
 			'http-node-retry': httpNode(sandbox.baseUrl, settings.httpVersion, basicCredential, { retryOnFail: true }),
 			// Diagnostic only (BENCH_PROFILE=1): the same node with fixed values instead of expressions.
 			'ours-max-static': ourNode(settings.parallel.max, kaptureCredential, true),
@@ -367,11 +375,17 @@ function fixed(value: IDataObject): IDataObject {
 	return out;
 }
 
-function httpNode(baseUrl: string, typeVersion: number, credential: { id: string; name: string }, settings: IDataObject): IDataObject {
+function httpNode(
+	baseUrl: string,
+	typeVersion: number,
+	credential: { id: string; name: string },
+	settings: IDataObject,
+	bodyFromFields = false,
+): IDataObject {
 	return {
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion,
-		parameters: httpAddParameters(baseUrl),
+		parameters: bodyFromFields ? httpAddFieldParameters(baseUrl) : httpAddParameters(baseUrl),
 		credentials: { httpBasicAuth: { id: credential.id, name: credential.name } },
 		...settings,
 	};

@@ -71,3 +71,25 @@ export function httpAddParameters(baseUrl: string) {
 	};
 }
 export const V1_PULL_PATH = '/ms/customer-search/order-search/api/v1/pull-internal';
+
+/**
+ * The same eight body fields for the HTTP Request node's "Using Fields Below"
+ * body: one field (one expression) per value, nested by the dotted names, as
+ * a user maps them one by one; like-for-like with our node's mapped fields.
+ */
+export const ADD_BODY_FIELDS: ReadonlyArray<{ name: string; value: string }> = [
+	{ name: 'customer_info.customer_name', value: '={{ $json.customer.name }}' },
+	{ name: 'customer_info.phone', value: '={{ $json.customer.phone }}' },
+	{ name: 'customer_info.email_id', value: '={{ $json.customer.email }}' },
+	{ name: 'customer_info.city', value: '={{ $json.customer.city }}' },
+	{ name: 'order_info.erp_order_id', value: '={{ $json.order.erpOrderId }}' },
+	{ name: 'order_info.invoice_no', value: '={{ $json.order.invoiceNo }}' },
+	{ name: 'order_info.remarks', value: '={{ $json.order.remarks }}' },
+	{ name: 'order_info.delivery_status', value: '={{ $json.order.deliveryStatus }}' },
+];
+
+/** The HTTP Request node with its body "Using Fields Below", the fields above. */
+export function httpAddFieldParameters(baseUrl: string) {
+	const { jsonBody: _oneExpression, ...rest } = httpAddParameters(baseUrl);
+	return { ...rest, specifyBody: 'keypair', bodyParameters: { parameters: ADD_BODY_FIELDS.map((field) => ({ ...field })) } };
+}

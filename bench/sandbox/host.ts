@@ -48,6 +48,16 @@ function orderStats(prefix: string, expected: number) {
 	};
 }
 
+/** How many orders each key has, for orders whose `field` starts with `prefix`. */
+function orderKeyCounts(field: 'erpOrderId' | 'invoiceNo', prefix: string): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const order of need().listOrders()) {
+		const key = order[field];
+		if (key.startsWith(prefix)) counts[key] = (counts[key] ?? 0) + 1;
+	}
+	return counts;
+}
+
 const methods: Record<string, (...args: never[]) => unknown> = {
 	async start(options: SandboxOptions) {
 		sandbox = await startSandbox({ quiet: true, ...options });
@@ -64,6 +74,8 @@ const methods: Record<string, (...args: never[]) => unknown> = {
 	counts: () => need().counts(),
 	requestSummary,
 	orderStats,
+	orderKeyCounts,
+	setSearchDelay: (ms: number) => need().setSearchDelay(ms),
 	/** Seeds n orders; returns only how many and the id range, not the orders. */
 	seedOrders: (n: number, createDateFrom?: number | null, stepMs?: number | null) => {
 		// IPC turns undefined arguments into null.

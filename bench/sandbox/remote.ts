@@ -84,6 +84,9 @@ export class RemoteSandbox {
 	counts = () => this.call('counts') as Promise<SandboxCounts>;
 	requestSummary = (api?: string) => this.call('requestSummary', api) as Promise<RequestSummary>;
 	orderStats = (prefix: string, expected: number) => this.call('orderStats', prefix, expected) as Promise<OrderStats>;
+	orderKeyCounts = (field: 'erpOrderId' | 'invoiceNo', prefix: string) =>
+		this.call('orderKeyCounts', field, prefix) as Promise<Record<string, number>>;
+	setSearchDelay = (ms: number) => this.call('setSearchDelay', ms) as Promise<void>;
 	seedOrders = (n: number, createDateFrom?: number, stepMs?: number) =>
 		this.call('seedOrders', n, createDateFrom, stepMs) as Promise<{ count: number; firstId?: number; lastId?: number }>;
 	clockNow = () => this.call('clockNow') as Promise<number>;

@@ -51,6 +51,8 @@ export interface AddRow {
 	allWallMs: number[];
 }
 
+const HTTP_FIELDS_LABEL = 'HTTP Request node, the 8 body fields mapped one by one (Using Fields Below), On Error: Continue';
+
 function realContender(real: RealN8nBench, id: RealContenderId, label: string, cap?: number): AddContender {
 	return { id, label, cap, engine: `real n8n ${real.version}`, prefix: real.prefix(id), run: () => real.run(id) };
 }
@@ -72,6 +74,7 @@ export function addContenders(
 		const max = ours.parallel.max;
 		list.push(realContender(real, 'ours-max-json', `Kapture Order node, ${max} parallel (max), Order JSON by one expression`, max));
 		list.push(realContender(real, 'http-node', 'HTTP Request node, defaults, On Error: Continue'));
+		if (!options.with429Variants) list.push(realContender(real, 'http-node-fields', HTTP_FIELDS_LABEL));
 		if (options.with429Variants) list.push(realContender(real, 'http-node-retry', 'HTTP Request node, Retry On Fail (3 tries, 1 s)'));
 	} else if (ours) {
 		for (const [kind, parallel] of [['default', ours.parallel.default], ['max', ours.parallel.max]] as const) {
@@ -90,6 +93,12 @@ export function addContenders(
 			label: 'HTTP Request node, defaults, On Error: Continue',
 			engine: 'harness',
 			run: (prefix) => httpNodeAdd(c, sandbox.baseUrl, makeOrders(items, prefix), { continueOnFail: true }),
+		});
+		if (!options.with429Variants) list.push({
+			id: 'http-node-fields',
+			label: HTTP_FIELDS_LABEL,
+			engine: 'harness',
+			run: (prefix) => httpNodeAdd(c, sandbox.baseUrl, makeOrders(items, prefix), { continueOnFail: true, bodyFromFields: true }),
 		});
 		if (options.with429Variants) {
 			list.push({

@@ -66,6 +66,8 @@ describe('Kapture Order node in n8n: operations against the sandbox', { timeout:
 			remarks: 'as seeded',
 			deliveryStatus: 'AP',
 		}));
+		// The order Create or Update finds by its ERP Order ID, and Skip skips.
+		[seeded.upsert] = sb.seedOrders(1, () => ({ ...may7(15), erpOrderId: 'ERP-E2E-UPSERT', remarks: 'as seeded' }));
 
 		env = await prepareN8n('operations');
 		n8n = env.n8n;
@@ -205,6 +207,49 @@ describe('Kapture Order node in n8n: operations against the sandbox', { timeout:
 				phone: '9000000000',
 				orderFields: { remarks: 'must not be written' },
 			}, { credential }),
+			upsertV1: orderWorkflow('create or update (v1): one existing order, one new', {
+				operation: 'upsert',
+				api: 'v1',
+				erpOrderId: '={{ $json.erp }}',
+				customerName: '={{ $json.name }}',
+				phone: '={{ $json.phone }}',
+				orderFields: { remarks: '={{ $json.remarks }}' },
+			}, {
+				credential,
+				items: [
+					{ erp: 'ERP-E2E-UPSERT', name: 'Seeded Customer', phone: '9811100000', remarks: 'updated by Create or Update' },
+					{ erp: 'ERP-E2E-UPSERT-NEW', name: 'Neha Kapoor', phone: '9811100001', remarks: 'created by Create or Update' },
+				],
+			}),
+			upsertPartner: orderWorkflow('create or update (partner)', {
+				operation: 'upsert',
+				api: 'partner',
+				erpOrderId: 'ERP-E2E-UPSERT-P',
+				customerName: 'Kiran Das',
+				phone: '9811100002',
+				partnerFields: { shippingAddress: '={{ $json.address }}' },
+			}, { credential, items: [{ address: '1 Lake Road' }] }),
+			addSkip: orderWorkflow('add (v1), If the ERP Order ID Exists: Skip', {
+				operation: 'add',
+				api: 'v1',
+				customerName: 'Skip Me',
+				phone: '9811100003',
+				orderFields: { erpOrderId: 'ERP-E2E-UPSERT' },
+				options: { ifErpOrderIdExists: 'skip' },
+			}, { credential }),
+			addLostAnswer: orderWorkflow('add (v1), ERP Order ID, the answer lost after Kapture stored the order', {
+				operation: 'add',
+				api: 'v1',
+				customerName: 'Lost Answer',
+				phone: '9811100004',
+				orderFields: { erpOrderId: 'ERP-E2E-LOST' },
+			}, { credential, onError: 'continueRegularOutput' }),
+			addLostAnswerNoErp: orderWorkflow('add (v1), no ERP Order ID, the answer lost after Kapture stored the order', {
+				operation: 'add',
+				api: 'v1',
+				customerName: 'Lost Answer Unkeyed',
+				phone: '9811100005',
+			}, { credential, onError: 'continueRegularOutput' }),
 			wrongPassword: orderWorkflow('add with a wrong password', {
 				operation: 'add',
 				api: 'v1',
@@ -469,6 +514,10 @@ describe('Kapture Order node in n8n: operations against the sandbox', { timeout:
 		assert.equal(out[0].json.status, 'success');
 		t.diagnostic(`item 2: ${JSON.stringify(out[1].json)}`);
 		assert.match(String(out[1].json.error), /No order with order_id 99999999\./);
+		// Kapture refused it: nothing was written, so running it again is safe.
+		assert.equal(out[1].json.retrySafe, true);
+		assert.equal(out[1].json.mayHaveBeenCreated, false);
+		assert.equal(out[1].json.order_id, '99999999');
 		assert.equal(sb.getOrder(target.id).remarks, 'good item, updated');
 		assert.equal(sb.getOrder(99999999), undefined);
 		assert.equal(requests.filter((r) => r.api === 'v1AddUpdate').length, 2);
@@ -483,6 +532,70 @@ describe('Kapture Order node in n8n: operations against the sandbox', { timeout:
 		// Kapture's "could not find the order" is the endpoint's "nothing found" (nodes/shared/transport/vendors/kapture.ts).
 		assert.match(String(out[0].json.error), /Kapture has no order with ID \d+/);
 		assert.deepEqual(requests.map((r) => [r.api, r.status]), [['getOrder', 200]]);
+	});
+
+	test('create or update, v1: the existing order updated, the new one created, each saying which', async () => {
+		const target = seeded.upsert;
+		const ordersBefore = sb.counts().orders;
+		const { result, requests } = await run('upsertV1');
+		const out = n8n.outputOf(result, 'Kapture').map((item) => item.json);
+		assert.equal(out.length, 2);
+		assert.equal(out[0].operation, 'updated');
+		assert.equal(Number(out[0].order_id), target.id);
+		assert.equal(sb.getOrder(target.id).remarks, 'updated by Create or Update');
+		assert.equal(out[1].operation, 'created');
+		const created = sb.getOrder(Number(out[1].order_id));
+		assert.equal(created.erpOrderId, 'ERP-E2E-UPSERT-NEW');
+		assert.equal(created.remarks, 'created by Create or Update');
+		assert.equal(sb.counts().orders, ordersBefore + 1);
+		// One lookup and one write per item.
+		assert.equal(requests.filter((r) => r.api === 'v1Pull').length, 2);
+		assert.equal(requests.filter((r) => r.api === 'v1AddUpdate').length, 2);
+	});
+
+	test('create or update, partner: created on the first run, updated on the second, one order', async () => {
+		const first = n8n.outputOf((await run('upsertPartner')).result, 'Kapture')[0].json;
+		assert.equal(first.operation, 'created');
+		const second = n8n.outputOf((await run('upsertPartner')).result, 'Kapture')[0].json;
+		assert.equal(second.operation, 'updated');
+		assert.equal(second.order_id, first.order_id);
+		const orders = sb.listOrders().filter((o) => o.erpOrderId === 'ERP-E2E-UPSERT-P');
+		assert.equal(orders.length, 1);
+		assert.equal(orders[0].shippingAddress, '1 Lake Road');
+		assert.equal(orders[0].source, 'partner');
+	});
+
+	test('add with Skip: an existing ERP Order ID outputs that order, flagged, and writes nothing', async () => {
+		const { result, requests } = await run('addSkip');
+		const [item] = n8n.outputOf(result, 'Kapture').map((i) => i.json);
+		assert.equal(item.skipped, true);
+		assert.equal(Number(item.order_id), seeded.upsert.id);
+		assert.deepEqual(requests.map((r) => r.api), ['v1Pull']);
+	});
+
+	test('add, answer lost after storing: with an ERP Order ID the order is found (recovered), never sent twice', async () => {
+		sb.faults.script({ kind: 'serverErrorAfterStoring', api: 'v1AddUpdate' });
+		const { result, requests } = await run('addLostAnswer');
+		const [item] = n8n.outputOf(result, 'Kapture').map((i) => i.json);
+		assert.equal(item.error, undefined, JSON.stringify(item));
+		assert.equal(item.recovered, true);
+		const orders = sb.listOrders().filter((o) => o.erpOrderId === 'ERP-E2E-LOST');
+		assert.equal(orders.length, 1);
+		assert.equal(Number(item.order_id), orders[0].id);
+		assert.equal(requests.filter((r) => r.api === 'v1AddUpdate').length, 1);
+	});
+
+	test('add, answer lost after storing, no ERP Order ID: the error item says the order may have been created', async (t) => {
+		sb.faults.script({ kind: 'resetAfterStoring', api: 'v1AddUpdate' });
+		const { result, requests } = await run('addLostAnswerNoErp');
+		const [item] = n8n.outputOf(result, 'Kapture').map((i) => i.json);
+		t.diagnostic(`item: ${JSON.stringify(item)}`);
+		assert.match(String(item.error), /may have been created/);
+		assert.equal(item.mayHaveBeenCreated, true);
+		assert.equal(item.retrySafe, false);
+		assert.equal(item.customer_name, 'Lost Answer Unkeyed');
+		assert.equal(sb.listOrders().filter((o) => o.customerName === 'Lost Answer Unkeyed').length, 1);
+		assert.equal(requests.filter((r) => r.api === 'v1AddUpdate').length, 1);
 	});
 
 	test('Continue On Fail OFF: the run fails with Kapture\'s message in n8n\'s run data', async (t) => {

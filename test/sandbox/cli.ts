@@ -16,6 +16,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --partner-window-hours <n>  longest partner pull window (default 24)
   --rate-limit <n>            account-wide limit: at most n requests a second, 429 beyond (default none)
   --sourcehub-port <n>        the SourceHub sandbox's port (default: --port + 1; 0 = any free port)
+  --search-delay <ms>         new API orders stay out of searches this long (default 0)
   --quiet                     do not print one line per request
 Env: KAPTURE_SANDBOX_USERNAME, KAPTURE_SANDBOX_PASSWORD, KAPTURE_SANDBOX_AUTH_KEY, SOURCEHUB_SANDBOX_API_KEY`;
 
@@ -28,6 +29,7 @@ const NUMBER_FLAGS: Record<string, keyof SandboxOptions | 'sourceHubPort'> = {
 	'--timezone-offset': 'timezoneOffsetMinutes',
 	'--partner-window-hours': 'partnerWindowHours',
 	'--sourcehub-port': 'sourceHubPort',
+	'--search-delay': 'searchDelayMs',
 };
 
 function parseArgs(argv: string[]): SandboxOptions & { sourceHubPort?: number } {

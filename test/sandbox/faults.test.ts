@@ -1,4 +1,4 @@
-import { addOrder, call, fixture, getPartner, pullV1, pushPartner, v1AddBody } from './helpers';
+import { addOrder, call, documentedWrites, getPartner, pullV1, v1AddBody } from './helpers';
 import { PATHS, startSandbox } from './server';
 import type { FaultKind, KaptureSandbox } from './types';
 
@@ -122,12 +122,7 @@ describe('faulted writes never reach the store', () => {
 	test.each(writeKinds)('%s on v1 add, v1 update, partner push and payment', async (kind) => {
 		const order = sb.insertOrder({ id: 4238767, customerId: 48658789, remarks: 'before' });
 		const before = { counts: sb.counts(), order: sb.getOrder(order.id) };
-		const writes = [
-			() => addOrder(sb, v1AddBody()),
-			() => addOrder(sb, v1AddBody({ order: { update: true, order_id: order.id, remarks: 'after' } })),
-			() => pushPartner(sb, fixture('partner-push.request')),
-			() => pushPartner(sb, fixture('partner-payment.request')),
-		];
+		const writes = documentedWrites(sb, order.id);
 		for (const write of writes) {
 			sb.faults.script({ kind });
 			await write().catch(() => undefined);

@@ -4,7 +4,21 @@
 import { Prng } from './random';
 import type { ApiName, FaultKind, FaultSpec } from './types';
 
-const KINDS: readonly FaultKind[] = ['rateLimit', 'serverError', 'unavailable', 'reset', 'slow', 'failureBody', 'html'];
+const KINDS: readonly FaultKind[] = [
+	'rateLimit',
+	'serverError',
+	'unavailable',
+	'reset',
+	'slow',
+	'failureBody',
+	'html',
+	'serverErrorAfterStoring',
+	'resetAfterStoring',
+	'htmlAfterStoring',
+];
+
+/** Faults that let the request through to the store and spoil only the answer. */
+export const AFTER_STORING: ReadonlySet<FaultKind> = new Set(['serverErrorAfterStoring', 'resetAfterStoring', 'htmlAfterStoring']);
 
 interface RateRule<Api extends string> {
 	rate: number;

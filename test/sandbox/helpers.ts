@@ -84,3 +84,17 @@ export function sortedKeys(value: object): string[] {
 
 /** 2024-05-08 00:00 IST as epoch ms (= 2024-05-07T18:30Z). */
 export const MAY_8_IST = Date.UTC(2024, 4, 7, 18, 30);
+
+/**
+ * One of each write the sandbox serves, as documented: v1 add, v1 update of
+ * `orderId` (remarks 'after'), partner push and partner payment (the payment
+ * example needs order 4238767 of customer 48658789).
+ */
+export function documentedWrites(sb: KaptureSandbox, orderId: number): Array<() => Promise<Answer>> {
+	return [
+		() => addOrder(sb, v1AddBody()),
+		() => addOrder(sb, v1AddBody({ order: { update: true, order_id: orderId, remarks: 'after' } })),
+		() => pushPartner(sb, fixture('partner-push.request')),
+		() => pushPartner(sb, fixture('partner-payment.request')),
+	];
+}

@@ -265,7 +265,10 @@ export function pullByDates(store: Store, settings: Settings, body: unknown): Re
 	const index = truthy(el.sortOnModificationDate) ? store.byModification : store.byCreateDate;
 	const lo = index.lowerBound(start.start);
 	const hi = index.upperBound(end.end);
-	const predicates = enquiryId === undefined ? [] : [(o: SandboxOrder) => o.enquiryId === enquiryId];
+	const predicates: Array<(o: SandboxOrder) => boolean> = [];
+	if (enquiryId !== undefined) predicates.push((o) => o.enquiryId === enquiryId);
+	const hidden = store.hiddenFromSearch();
+	if (hidden) predicates.push((o) => !hidden.has(o.id));
 	const page = walk(index.items, lo, hi, false, predicates, startPosition, count);
 	// Kapture reports an empty page as a failure; clients must read it as "no more orders".
 	if (page.length === 0) return partnerFailed(NO_ORDERS_MESSAGE);
@@ -277,7 +280,7 @@ export function getOrder(store: Store, settings: Settings, body: unknown): Reply
 	if (!el || isBlank(el.order_id)) return partnerFailed('ReqFieldMissing: order_id is required, as [{"order_id": "..."}].');
 	const orderId = wholeNumber(el.order_id);
 	const order = orderId === undefined || Number.isNaN(orderId) ? undefined : store.orderById.get(orderId);
-	if (!order) return partnerFailed(ORDER_NOT_FOUND_MESSAGE);
+	if (!order || store.hiddenFromSearch()?.has(order.id)) return partnerFailed(ORDER_NOT_FOUND_MESSAGE);
 	return { status: 200, body: { message: toPartnerOrder(order, settings.tzMinutes), status: 'success' } };
 }
 

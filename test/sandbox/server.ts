@@ -6,7 +6,7 @@ import type http from 'node:http';
 import { AccountRateLimiter, type AccountRateLimit } from './accountLimit';
 import { partnerAuthorized, v1Authorized, type AuthConfig } from './auth';
 import { SandboxClock } from './clock';
-import { FaultController } from './faults';
+import { AFTER_STORING, FaultController } from './faults';
 import { readBody, RequestLog, SandboxHttp, sendReply } from './http';
 import { classifyPushBody, getOrder, orderPush, payment, pullByDates } from './partner';
 import { htmlPage, partnerFailed, v1Failed, type Reply, type Settings } from './reply';
@@ -130,6 +130,7 @@ export class Sandbox implements KaptureSandbox {
 			dataSeed: options.dataSeed ?? DEFAULTS.dataSeed,
 			clock: this.clock,
 		});
+		this.store.searchDelayMs = checkedMs(options.searchDelayMs ?? 0);
 		const faults = this.faultController;
 		this.faults = {
 			script: (...specs: FaultSpec[]) => faults.script(...specs),
@@ -168,6 +169,10 @@ export class Sandbox implements KaptureSandbox {
 
 	accountRateLimitStats(): ReturnType<KaptureSandbox['accountRateLimitStats']> {
 		return this.accountLimit.stats();
+	}
+
+	setSearchDelay(ms: number): void {
+		this.store.searchDelayMs = checkedMs(ms);
 	}
 
 	seedOrders(
@@ -309,7 +314,8 @@ export class Sandbox implements KaptureSandbox {
 		if (limitedFor !== undefined) entry.rateLimited = true;
 		if (this.latencyMs > 0 && api !== 'inspect') await this.http.timers.sleep(this.latencyMs);
 
-		if (fault && fault.kind !== 'slow') {
+		const processed = !fault || fault.kind === 'slow' || AFTER_STORING.has(fault.kind);
+		if (!processed) {
 			this.sendFault(req, res, fault);
 			return;
 		}
@@ -320,6 +326,10 @@ export class Sandbox implements KaptureSandbox {
 
 		const reply = this.answer(route, entry, req.method ?? 'GET', body, malformed, query);
 		if (fault?.kind === 'slow') await this.http.timers.sleep(fault.delayMs ?? DEFAULTS.slowDelayMs);
+		if (fault && AFTER_STORING.has(fault.kind)) {
+			this.sendFault(req, res, fault);
+			return;
+		}
 		this.send(res, reply);
 	}
 
@@ -374,6 +384,7 @@ export class Sandbox implements KaptureSandbox {
 			fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
 		switch (fault.kind) {
 			case 'reset':
+			case 'resetAfterStoring':
 				req.socket.destroy();
 				return;
 			case 'rateLimit':
@@ -381,11 +392,15 @@ export class Sandbox implements KaptureSandbox {
 			case 'unavailable':
 				return this.send(res, { ...v1Failed('Service temporarily unavailable.', 503), headers: retryAfter });
 			case 'serverError':
+			case 'serverErrorAfterStoring':
 				return this.send(res, v1Failed('Internal server error.', 500));
 			case 'failureBody':
 				return this.send(res, v1Failed(fault.message ?? 'The request could not be processed.', 200));
 			case 'html':
 				return this.send(res, htmlPage(502, 'Bad Gateway', 'The upstream server returned an invalid response.'));
+			case 'htmlAfterStoring':
+				// A proxy's "please wait" page with a 200: no JSON, no ids.
+				return this.send(res, htmlPage(200, 'Please Wait', 'Your request is being processed.'));
 			case 'slow':
 				return;
 		}
@@ -411,6 +426,7 @@ export class Sandbox implements KaptureSandbox {
 						timezoneOffsetMinutes: this.settings.tzMinutes,
 						partnerWindowHours: this.settings.partnerWindowHours,
 						defaultPullLimit: this.settings.defaultPullLimit,
+						searchDelayMs: this.store.searchDelayMs,
 						pendingScriptedFaults: this.faultController.pending(),
 						accountRateLimit: this.accountLimit.stats(),
 					},

@@ -2,6 +2,8 @@
 // Orders are also kept in sorted indexes so a page out of 100,000 orders is a
 // binary search plus a short walk, never a sort of the whole store.
 
+import { performance } from 'node:perf_hooks';
+
 import type { SandboxClock } from './clock';
 import { Prng } from './random';
 import type {
@@ -173,6 +175,11 @@ export class Store {
 	readonly contacts = new Map<number, SandboxContact>();
 	private readonly contactsByCustomer = new Map<number, SandboxContact[]>();
 	readonly payments: SandboxPayment[] = [];
+
+	/** How long orders created through the API stay out of searches (real ms). */
+	searchDelayMs = 0;
+	// Order id -> performance.now() when searches may show it. Small: entries go once due.
+	private readonly hiddenUntil = new Map<number, number>();
 
 	private nextOrderId = FIRST_ORDER_ID;
 	private nextCustomerId = FIRST_CUSTOMER_ID;
@@ -373,6 +380,7 @@ export class Store {
 
 		this.orders.push(order);
 		this.orderById.set(id, order);
+		if (this.searchDelayMs > 0 && source !== 'seed') this.hiddenUntil.set(id, performance.now() + this.searchDelayMs);
 		pushTo(this.ordersByCustomer, order.customerId, order);
 		pushTo(this.ordersByEnquiry, order.enquiryId, order);
 		return order;
@@ -390,6 +398,17 @@ export class Store {
 		if (moveCreate) this.byCreateDate.insert(order);
 		this.byModification.insert(order);
 		return order;
+	}
+
+	/**
+	 * Ids of new orders searches must not show yet, or undefined when there are
+	 * none (the common case costs the search nothing).
+	 */
+	hiddenFromSearch(): ReadonlyMap<number, number> | undefined {
+		if (this.hiddenUntil.size === 0) return undefined;
+		const now = performance.now();
+		for (const [id, until] of this.hiddenUntil) if (until <= now) this.hiddenUntil.delete(id);
+		return this.hiddenUntil.size === 0 ? undefined : this.hiddenUntil;
 	}
 
 	addPayment(order: SandboxOrder, init: PaymentInit): SandboxPayment {
@@ -480,6 +499,7 @@ export class Store {
 		this.contacts.clear();
 		this.contactsByCustomer.clear();
 		this.payments.length = 0;
+		this.hiddenUntil.clear();
 		this.nextOrderId = FIRST_ORDER_ID;
 		this.nextCustomerId = FIRST_CUSTOMER_ID;
 		this.nextEnquiryId = FIRST_ENQUIRY_ID;

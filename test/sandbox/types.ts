@@ -14,7 +14,12 @@ export type FaultKind =
 	| 'reset'
 	| 'slow'
 	| 'failureBody'
-	| 'html';
+	| 'html'
+	// Ambiguous faults: the request IS processed (an order stored, a payment
+	// recorded), then the client gets no usable answer.
+	| 'serverErrorAfterStoring'
+	| 'resetAfterStoring'
+	| 'htmlAfterStoring';
 
 export interface SandboxOptions {
 	/** Default 0 = a free port. The server always binds 127.0.0.1. */
@@ -55,6 +60,12 @@ export interface SandboxOptions {
 	defaultPullLimit?: number;
 	/** Account-wide limit over every API and client; beyond it 429 + Retry-After (default none; `setAccountRateLimit`). */
 	accountRateLimit?: AccountRateLimit;
+	/**
+	 * Orders created through the API stay invisible to searches (v1 pull, partner
+	 * pull by dates, partner get) for this long, in real time (default 0). Like a
+	 * search index that lags behind writes: tests use it to prove a bounded wait.
+	 */
+	searchDelayMs?: number;
 }
 
 /** `Api`: the API names of the sandbox the fault is for (Kapture's by default, SourceHub's has its own). */
@@ -271,6 +282,8 @@ export interface KaptureSandbox {
 	setAccountRateLimit(limit: AccountRateLimit | undefined): void;
 	/** The limit in force and how many requests it admitted and refused since it was set. */
 	accountRateLimitStats(): AccountRateLimitStats;
+	/** See SandboxOptions.searchDelayMs; applies to orders created from now on. */
+	setSearchDelay(ms: number): void;
 	faults: {
 		/** Queue faults; each one hits the next request that matches it (one fault per request). */
 		script(...faults: FaultSpec[]): void;

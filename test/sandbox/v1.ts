@@ -345,6 +345,8 @@ function pull(store: Store, settings: Settings, body: JsonObject): SandboxOrder[
 	}
 	if (from !== undefined) keep((o) => o.createDate >= from);
 	if (to !== undefined) keep((o) => o.createDate <= to);
+	const hidden = store.hiddenFromSearch();
+	if (hidden) keep((o) => !hidden.has(o.id));
 
 	return walk(items, lo, hi, descending, predicates, offset, limit);
 }

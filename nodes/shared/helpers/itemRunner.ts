@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import { RequestScheduler, type Page } from '../transport';
+import { deliveryOf, RequestScheduler, type Page } from '../transport';
 import { boundedNumber } from './numbers';
 import { asNodeError } from './validation';
 
@@ -14,6 +15,66 @@ export function parallelRequests(context: IExecuteFunctions): number {
 	return Math.floor(boundedNumber(options.parallelRequests, DEFAULT_PARALLEL_REQUESTS, 1, MAX_PARALLEL_REQUESTS));
 }
 
+/**
+ * What an item's write does at the vendor (Kapture, SourceHub), which decides what its error item
+ * says when nothing more specific is known:
+ * - `none`: it only reads, so running it again is always safe;
+ * - `idempotent`: it sets values (an update), so sending it twice changes nothing more;
+ * - `creates`: it creates a record (an order, a payment), so sending it twice may create two.
+ */
+export type WriteEffect = 'none' | 'idempotent' | 'creates';
+
+/**
+ * What every error item tells a workflow besides the message, so it can
+ * route failures without reading them: whether running the item again is
+ * safe, and whether the vendor may have created its order (or payment) anyway.
+ */
+export interface FailureFacts {
+	/** Running the item again cannot write anything twice. */
+	retrySafe: boolean;
+	/** The vendor may have created the item's order (Add Payment: its payment) although the item failed. */
+	mayHaveBeenCreated: boolean;
+	/** More fields for the error item, e.g. the existing order's ID. */
+	fields?: IDataObject;
+}
+
+// Facts an operation attached to an error it throws; read when the error item is built.
+const factsOfError = new WeakMap<object, FailureFacts>();
+
+/** Attaches what is known about a failure to the error that reports it. */
+export function withFacts<E extends Error>(error: E, facts: FailureFacts): E {
+	factsOfError.set(error, facts);
+	return error;
+}
+
+/** The facts of an item's failure: what the operation attached, else what the error proves. */
+export function factsOf(error: Error, effect: WriteEffect, stage: 'prepare' | 'send'): FailureFacts {
+	const attached = factsOfError.get(error);
+	if (attached) return attached;
+	// Nothing was sent: a bad item, found before the first request.
+	if (stage === 'prepare' || effect === 'none') return { retrySafe: true, mayHaveBeenCreated: false };
+	const delivery = deliveryOf(error);
+	const context = (error as { context?: IDataObject }).context;
+	// A failed read (a lookup) in a writing operation wrote nothing.
+	if (delivery === 'notProcessed' || (delivery !== undefined && context?.write === false)) {
+		return { retrySafe: true, mayHaveBeenCreated: false };
+	}
+	if (effect === 'idempotent') return { retrySafe: true, mayHaveBeenCreated: false };
+	// The vendor may have acted, or the error says nothing about it: assume the worst.
+	return { retrySafe: false, mayHaveBeenCreated: true };
+}
+
+/** What an item's job may do besides sending requests. */
+export interface ItemTools {
+	/** Shared by the requests of one execution: one back-off, bounded parallelism. */
+	scheduler: RequestScheduler;
+	/**
+	 * Waits without holding one of the Parallel Requests places: another item
+	 * is started meanwhile. For waits of seconds (Kapture's search catching up).
+	 */
+	pause(ms: number): Promise<void>;
+}
+
 export interface ItemJob<T> {
 	/**
 	 * Reads and checks the parameters of one item and builds its request.
@@ -22,13 +83,43 @@ export interface ItemJob<T> {
 	 */
 	prepare: (itemIndex: number) => T;
 	/** Sends the prepared request and returns what the item outputs. */
-	send: (prepared: T, itemIndex: number, scheduler: RequestScheduler) => Promise<IDataObject | IDataObject[]>;
+	send: (prepared: T, itemIndex: number, tools: ItemTools) => Promise<IDataObject | IDataObject[]>;
+	/** What sending does at the vendor (see WriteEffect). */
+	effect: WriteEffect;
+	/**
+	 * Fields that identify the item in its error item (erp_order_id,
+	 * customer_name, ...), from the prepared request or, when preparing
+	 * failed, from the raw parameters.
+	 */
+	identify?: (itemIndex: number, prepared: T | undefined) => IDataObject;
 }
 
-type Outcome = { ok: true; json: IDataObject | IDataObject[] } | { ok: false; error: Error };
+type Outcome = { ok: true; json: IDataObject | IDataObject[] } | { ok: false; error: Error; stage: 'prepare' | 'send' };
 
-function errorItem(error: Error, itemIndex: number): INodeExecutionData {
-	return { json: { error: error.message }, pairedItem: { item: itemIndex } };
+/**
+ * n8n's error output ("On Error: Continue (using error output)") takes only
+ * items whose json holds nothing but `error`, `message` and `details`; any
+ * other key keeps a failed item on the success output. So there the facts go
+ * under `details`; with plain Continue On Fail they stay at the top, one click away.
+ */
+export function sendsToErrorOutput(context: IExecuteFunctions): boolean {
+	return context.getNode().onError === 'continueErrorOutput';
+}
+
+/** An error item: the message, what the failure means, and what identifies the item. */
+export function errorItem(
+	error: Error,
+	itemIndex: number,
+	facts: FailureFacts = factsOf(error, 'none', 'send'),
+	identity: IDataObject = {},
+	toErrorOutput = false,
+): INodeExecutionData {
+	const { retrySafe, mayHaveBeenCreated, fields } = facts;
+	const details: IDataObject = { retrySafe, mayHaveBeenCreated, ...identity, ...fields };
+	return {
+		json: toErrorOutput ? { error: error.message, details } : { error: error.message, ...details },
+		pairedItem: { item: itemIndex },
+	};
 }
 
 /**
@@ -48,35 +139,72 @@ export async function runPerItem<T>(
 	const continueOnFail = context.continueOnFail();
 	const outcomes: Array<Outcome | undefined> = new Array(count);
 	const prepared: Array<T | undefined> = new Array(count);
+	const identities: Array<IDataObject | undefined> = new Array(count);
+	const identify = (itemIndex: number) => {
+		if (job.identify && identities[itemIndex] === undefined) {
+			identities[itemIndex] = job.identify(itemIndex, prepared[itemIndex]);
+		}
+	};
 
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
 		try {
 			prepared[itemIndex] = job.prepare(itemIndex);
 		} catch (error) {
 			if (!continueOnFail) throw asNodeError(context.getNode(), error, itemIndex);
-			outcomes[itemIndex] = { ok: false, error: error as Error };
+			outcomes[itemIndex] = { ok: false, error: error as Error, stage: 'prepare' };
+			identify(itemIndex);
 		}
 	}
 
 	const scheduler = new RequestScheduler(concurrency);
 	let next = 0;
 	let stopped = false;
+	// Workers holding one of the `concurrency` places. A paused item gives its
+	// place to a new worker and, once done, its own worker leaves if the places are full.
+	let placesTaken = 0;
+	const running = new Set<Promise<void>>();
+	const startWorker = () => {
+		placesTaken++;
+		const done: Promise<void> = worker().finally(() => running.delete(done));
+		running.add(done);
+	};
 	const worker = async () => {
-		while (!stopped) {
+		let holdsPlace = true;
+		const tools: ItemTools = {
+			scheduler,
+			pause: async (ms) => {
+				if (holdsPlace) {
+					holdsPlace = false;
+					placesTaken--;
+					if (!stopped && next < count) startWorker();
+				}
+				await sleep(ms);
+			},
+		};
+		for (;;) {
+			if (!holdsPlace) {
+				if (placesTaken >= concurrency) return;
+				holdsPlace = true;
+				placesTaken++;
+			}
 			const itemIndex = next++;
-			if (itemIndex >= count) return;
+			if (stopped || itemIndex >= count) break;
 			if (outcomes[itemIndex]) continue;
 			try {
-				const json = await job.send(prepared[itemIndex] as T, itemIndex, scheduler);
+				const json = await job.send(prepared[itemIndex] as T, itemIndex, tools);
 				outcomes[itemIndex] = { ok: true, json };
 			} catch (error) {
-				outcomes[itemIndex] = { ok: false, error: error as Error };
+				outcomes[itemIndex] = { ok: false, error: error as Error, stage: 'send' };
+				identify(itemIndex);
 				if (!continueOnFail) stopped = true;
 			}
 			prepared[itemIndex] = undefined;
 		}
+		if (holdsPlace) placesTaken--;
 	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(count, 1)) }, worker));
+	for (let started = 0; started < Math.min(concurrency, Math.max(count, 1)); started++) startWorker();
+	// Paused items start workers while others run: wait until none is left.
+	while (running.size > 0) await Promise.all([...running]);
 
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
@@ -84,7 +212,8 @@ export async function runPerItem<T>(
 		if (!outcome) continue;
 		if (!outcome.ok) {
 			if (!continueOnFail) throw asNodeError(context.getNode(), outcome.error, itemIndex);
-			output.push(errorItem(outcome.error, itemIndex));
+			const facts = factsOf(outcome.error, job.effect, outcome.stage);
+			output.push(errorItem(outcome.error, itemIndex, facts, identities[itemIndex], sendsToErrorOutput(context)));
 			continue;
 		}
 		const list = Array.isArray(outcome.json) ? outcome.json : [outcome.json];
@@ -127,7 +256,7 @@ export async function runListPerItem<T>(context: IExecuteFunctions, job: ListJob
 	const scheduler = new RequestScheduler(1);
 	for (const [itemIndex, plan] of plans.entries()) {
 		if (!plan.ok) {
-			output.push(errorItem(plan.error, itemIndex));
+			output.push(errorItem(plan.error, itemIndex, undefined, {}, sendsToErrorOutput(context)));
 			continue;
 		}
 		const limit = job.limit(plan.prepared);
@@ -142,10 +271,9 @@ export async function runListPerItem<T>(context: IExecuteFunctions, job: ListJob
 		} catch (error) {
 			if (!continueOnFail) throw asNodeError(context.getNode(), error, itemIndex);
 			output.length = firstOutput;
-			output.push(errorItem(error as Error, itemIndex));
+			output.push(errorItem(error as Error, itemIndex, undefined, {}, sendsToErrorOutput(context)));
 		}
 	}
 	return output;
 }
 
-export { errorItem };

@@ -36,7 +36,7 @@ describe('node description', () => {
 		const byOperation = Object.fromEntries(
 			apis.map((api) => [(api.displayOptions?.show?.operation as string[])[0], api.default]),
 		);
-		expect(byOperation).toEqual({ add: 'v1', update: 'v1', pull: 'v1', get: 'partner' });
+		expect(byOperation).toEqual({ add: 'v1', update: 'v1', upsert: 'v1', pull: 'v1', get: 'partner' });
 	});
 
 	it('every property has a description', () => {

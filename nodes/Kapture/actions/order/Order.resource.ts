@@ -9,3 +9,4 @@ export * as get from './get.operation';
 export * as pay from './pay.operation';
 export * as pull from './pull.operation';
 export * as update from './update.operation';
+export * as upsert from './upsert.operation';

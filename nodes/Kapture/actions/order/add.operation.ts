@@ -2,7 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { OperationOption } from '../../../shared/helpers/operations';
-import { apiParameter, optionsCollection, orderJsonParameters, specifyOrderParameter } from './fields/common';
+import {
+	apiParameter,
+	ifErpOrderIdExistsOption,
+	optionsCollection,
+	orderJsonParameters,
+	recoveryWaitOption,
+	specifyOrderParameter,
+} from './fields/common';
 import { partnerOrderFieldsFor } from './fields/partnerFields';
 import { orderFieldsFor } from './fields/v1Fields';
 import { writeOrders } from './write';
@@ -24,7 +31,7 @@ const properties: INodeProperties[] = [
 	...orderFieldsFor('add'),
 	...partnerOrderFieldsFor('add'),
 	...orderJsonParameters('add'),
-	optionsCollection(),
+	optionsCollection([ifErpOrderIdExistsOption, recoveryWaitOption]),
 ];
 
 const displayOptions = { show: { resource: ['order'], operation: ['add'] } };

@@ -46,13 +46,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const node = this.getNode();
 
 	return await runPerItem(this, {
+		effect: 'none',
 		prepare: (itemIndex) => {
 			const v = new Validator(node, itemIndex);
 			const orderId = v.id(this.getNodeParameter('orderId', itemIndex, ''), 'Order ID', true);
 			const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 			return { orderId, simplify };
 		},
-		send: async ({ orderId, simplify }, itemIndex, scheduler) => {
+		send: async ({ orderId, simplify }, itemIndex, { scheduler }) => {
 			let order: IDataObject | undefined;
 			if (api === 'v1') {
 				const pages = pullV1Pages.call(this, { cmId, orderIds: orderId }, { pageSize: 1, itemIndex, scheduler });
@@ -78,5 +79,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			}
 			return simplify ? simplifyOrder(order, timeZone) : order;
 		},
+		identify: (_itemIndex, prepared) => (prepared ? { order_id: prepared.orderId } : {}),
 	});
 }

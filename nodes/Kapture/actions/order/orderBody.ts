@@ -183,3 +183,42 @@ export function partnerBodyFromJson(
 	const orderId = operation === 'update' ? v.id(orderIdRaw, 'Order ID', true) : '';
 	return [{ ...order, ...(orderId ? { order_id: orderId } : {}) }];
 }
+
+/** A built order body: v1's object with its blocks, or the partner array with one flat order. */
+export type OrderBody = { api: 'v1'; body: IDataObject } | { api: 'partner'; body: IDataObject[] };
+
+function v1OrderInfo(body: IDataObject): IDataObject {
+	return isObject(body.order_info) ? body.order_info : {};
+}
+
+/** The ERP Order ID a body carries, '' when none. */
+export function erpOrderIdOf(order: OrderBody): string {
+	const value = order.api === 'v1' ? v1OrderInfo(order.body).erp_order_id : order.body[0]?.erp_order_id;
+	return value === undefined || value === null || typeof value === 'object' ? '' : String(value).trim();
+}
+
+/** The customer name a body carries, '' when none. */
+export function customerNameOf(order: OrderBody): string {
+	const customer = order.api === 'v1' ? order.body.customer_info : order.body[0];
+	const name = isObject(customer) ? customer.customer_name : undefined;
+	return typeof name === 'string' ? name : '';
+}
+
+/** The body with this ERP Order ID (Create or Update's key wins over one in the fields or JSON). */
+export function withErpOrderId(order: OrderBody, erpOrderId: string): OrderBody {
+	if (order.api === 'v1') {
+		return { api: 'v1', body: { ...order.body, order_info: { ...v1OrderInfo(order.body), erp_order_id: erpOrderId } } };
+	}
+	return { api: 'partner', body: [{ ...order.body[0], erp_order_id: erpOrderId }] };
+}
+
+/** A create body turned into the update of an existing order: what Create or Update sends when the order exists. */
+export function asUpdateOf(order: OrderBody, orderId: string): OrderBody {
+	if (order.api === 'v1') {
+		return {
+			api: 'v1',
+			body: { ...order.body, order_info: { ...v1OrderInfo(order.body), order_id: orderId, update: true } },
+		};
+	}
+	return { api: 'partner', body: [{ ...order.body[0], order_id: orderId }] };
+}

@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { OperationOption } from '../../../shared/helpers/operations';
-import { kaptureRequest } from '../../../shared/transport';
-import { runPerItem } from '../../../shared/helpers/itemRunner';
+import { deliveryOf, kaptureRequest } from '../../../shared/transport';
+import { runPerItem, withFacts } from '../../../shared/helpers/itemRunner';
 import { Validator } from '../../../shared/helpers/validation';
 import { optionsCollection, orderIdParameter } from './fields/common';
 import { paymentBody, type PaymentParameters } from './paymentBody';
@@ -134,18 +134,46 @@ const PAYMENT_PARAMETERS: Array<keyof PaymentParameters> = [
 	'remarks',
 ];
 
+const IDENTIFYING_KEYS = ['payment_id', 'kapture_order_id', 'kapture_customer_id', 'erp_order_id', 'amount_paid'];
+
+/** What identifies a payment in its error item. */
+function paymentIdentity(payment: IDataObject | undefined): IDataObject {
+	const identity: IDataObject = {};
+	for (const key of IDENTIFYING_KEYS) if (payment?.[key] !== undefined) identity[key] = payment[key];
+	return identity;
+}
+
+/**
+ * A payment whose answer was lost is never sent again: Kapture's answer to a
+ * payment carries no ID, and Kapture has no API to read payments back, so
+ * the node cannot tell a recorded payment from a lost one, even with a
+ * Payment ID. The error item says so.
+ */
+function paymentMayBeRecorded(error: Error): Error {
+	if (deliveryOf(error) !== 'mayHaveBeenProcessed') return error;
+	error.message = `${error.message}: the payment may have been recorded. Kapture has no API to read payments back, so the node cannot check and did not send it again. Check the order's payments in Kapture before running this item again.`;
+	return withFacts(error, { retrySafe: false, mayHaveBeenCreated: true });
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
 	return await runPerItem(this, {
+		effect: 'creates',
 		prepare: (itemIndex) => {
 			const params: PaymentParameters = {};
 			for (const name of PAYMENT_PARAMETERS) params[name] = this.getNodeParameter(name, itemIndex, '');
 			return paymentBody(new Validator(node, itemIndex), params);
 		},
-		send: async (body, itemIndex, scheduler) => {
-			const answer = await kaptureRequest.call(this, 'partnerPayment', body, { itemIndex, scheduler });
+		send: async (body, itemIndex, { scheduler }) => {
+			let answer: IDataObject | IDataObject[];
+			try {
+				answer = await kaptureRequest.call(this, 'partnerPayment', body, { itemIndex, scheduler });
+			} catch (error) {
+				throw paymentMayBeRecorded(error as Error);
+			}
 			// Kapture answers only a status and a message: the payment sent is added to say which one.
 			return { ...(body[0] as IDataObject), ...(Array.isArray(answer) ? { results: answer } : answer) };
 		},
+		identify: (_itemIndex, body) => paymentIdentity(body?.[0]),
 	});
 }

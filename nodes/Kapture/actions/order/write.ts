@@ -1,55 +1,35 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { isObject } from '../../../shared/helpers/objects';
-import { kaptureRequest } from '../../../shared/transport';
+import { boundedNumber } from '../../../shared/helpers/numbers';
 import { runPerItem } from '../../../shared/helpers/itemRunner';
+import {
+	credentialLookupAccount,
+	DEFAULT_RECOVERY_WAIT_SECONDS,
+	MAX_RECOVERY_WAIT_SECONDS,
+	type LookupAccount,
+} from '../../helpers/orderLookup';
 import { Validator } from '../../../shared/helpers/validation';
-import type { KaptureApiChoice } from './fields/common';
-import type { WriteOperation } from './fields/v1Fields';
-import { partnerBodyFromJson, partnerOrderBody, v1BodyFromJson, v1OrderBody, type OrderParameters } from './orderBody';
-
-/** What the node says happened, beside Kapture's own words (which say "Added" for an update too). */
-const DONE: Record<WriteOperation, string> = { add: 'created', update: 'updated' };
-
-const isIdKey = (key: string) => key === 'id' || /_id$|Id$/.test(key);
-
-/** IDs as text, as in every other output of the node: v1 answers numbers, partner answers strings. */
-function withTextIds(answer: IDataObject): IDataObject {
-	const result: IDataObject = {};
-	for (const [key, value] of Object.entries(answer)) {
-		result[key] = typeof value === 'number' && isIdKey(key) ? String(value) : value;
-	}
-	return result;
-}
-
-/**
- * v1 answers `{status, message, Order: {order_id, customer_id, ...}}`. The
- * output lifts the Order block to the top so its IDs are one click away;
- * every other key is kept. An update's answer has no order_id: the one sent is added.
- */
-export function flattenV1Answer(answer: IDataObject | IDataObject[], orderId?: string): IDataObject {
-	if (!isObject(answer)) return { result: answer };
-	const { Order: order, ...rest } = answer;
-	const flat: IDataObject = { ...(isObject(order) ? order : {}), ...rest };
-	if (order !== undefined && !isObject(order)) flat.Order = order;
-	if (orderId && flat.order_id === undefined) flat.order_id = orderId;
-	return flat;
-}
-
-/** One output per order written: `operation` first, then Kapture's answer with its IDs as text. */
-export function writeOutput(operation: WriteOperation, answer: IDataObject | IDataObject[]): IDataObject[] {
-	const answers = Array.isArray(answer) ? answer : [answer];
-	return answers.map((element) => ({
-		operation: DONE[operation],
-		...withTextIds(isObject(element) ? element : { result: element }),
-	}));
-}
+import { OrderWriter, type PreparedWrite } from './exactlyOnce';
+import type { IfErpOrderIdExists, KaptureApiChoice } from './fields/common';
+import type { OrderForm } from './fields/v1Fields';
+import {
+	customerNameOf,
+	erpOrderIdOf,
+	partnerBodyFromJson,
+	partnerOrderBody,
+	v1BodyFromJson,
+	v1OrderBody,
+	withErpOrderId,
+	type OrderBody,
+	type OrderParameters,
+} from './orderBody';
 
 function readOrderParameters(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	api: KaptureApiChoice,
-	operation: WriteOperation,
+	operation: OrderForm,
 ): OrderParameters {
 	const get = (name: string, fallback: unknown = '') => context.getNodeParameter(name, itemIndex, fallback);
 	const params: OrderParameters = {
@@ -70,39 +50,112 @@ function readOrderParameters(
 	return params;
 }
 
-/** Add and update share everything but the update flag and the Order ID. */
-export async function writeOrders(
-	this: IExecuteFunctions,
-	operation: WriteOperation,
-): Promise<INodeExecutionData[]> {
+/** One item's body, field by field or from Order JSON; Create or Update builds a create body with its key. */
+function prepareWrite(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	api: KaptureApiChoice,
+	asJson: boolean,
+	operation: OrderForm,
+): PreparedWrite {
+	const v = new Validator(context.getNode(), itemIndex);
+	const bodyOperation = operation === 'update' ? 'update' : 'add';
+	const key = operation === 'upsert' ? v.required(context.getNodeParameter('erpOrderId', itemIndex, ''), 'ERP Order ID') : '';
+	let order: OrderBody;
+	let orderId = '';
+	if (asJson) {
+		const json = context.getNodeParameter('orderJson', itemIndex);
+		const rawOrderId = operation === 'update' ? context.getNodeParameter('orderId', itemIndex, '') : '';
+		orderId = v.text(rawOrderId);
+		order =
+			api === 'v1'
+				? { api, body: v1BodyFromJson(v, json, bodyOperation, rawOrderId) }
+				: { api, body: partnerBodyFromJson(v, json, bodyOperation, rawOrderId) };
+	} else {
+		const params = readOrderParameters(context, itemIndex, api, operation);
+		orderId = v.text(params.orderId);
+		order =
+			api === 'v1'
+				? { api, body: v1OrderBody(v, params, bodyOperation) }
+				: { api, body: partnerOrderBody(v, params, bodyOperation) };
+	}
+	if (key) order = withErpOrderId(order, key);
+	return { order, orderId, erpOrderId: erpOrderIdOf(order), customerName: customerNameOf(order) };
+}
+
+/** What identifies an item in its error item: from its body, or from the raw parameters when it could not be built. */
+function identifyWrite(context: IExecuteFunctions, itemIndex: number, prepared: PreparedWrite | undefined): IDataObject {
+	let erpOrderId = prepared?.erpOrderId ?? '';
+	let customerName = prepared?.customerName ?? '';
+	let orderId = prepared?.orderId ?? '';
+	if (!prepared) {
+		const raw = (name: string): string => {
+			try {
+				const value = context.getNodeParameter(name, itemIndex, '');
+				return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+			} catch {
+				// An expression that fails here failed in prepare too; its message is the error item's.
+				return '';
+			}
+		};
+		erpOrderId = raw('erpOrderId') || raw('orderFields.erpOrderId') || raw('partnerFields.erpOrderId');
+		customerName = raw('customerName');
+		orderId = raw('orderId.value');
+	}
+	return {
+		...(erpOrderId ? { erp_order_id: erpOrderId } : {}),
+		...(customerName ? { customer_name: customerName } : {}),
+		...(orderId ? { order_id: orderId } : {}),
+	};
+}
+
+/** Lookups by ERP Order ID need the v1 account: say so before anything is sent. */
+function requireLookupAccount(
+	context: IExecuteFunctions,
+	account: LookupAccount,
+	api: KaptureApiChoice,
+	what: string,
+): void {
+	if (!('missing' in account)) return;
+	const partner = api === 'partner' ? ' on the Partner API' : '';
+	throw new NodeOperationError(
+		context.getNode(),
+		`${what}${partner} finds orders by ERP Order ID through Kapture's v1 pull: fill Username, Password and Account ID in the Kapture credential (missing: ${account.missing})`,
+		{
+			description:
+				api === 'partner'
+					? 'The Partner API cannot search orders by ERP Order ID, so the node uses the v1 pull for that, with the v1 Username, Password and Account ID of the same credential. The order itself is still written with the Auth Key.'
+					: 'The v1 pull needs the Account ID (cmId) of your Kapture account; ask Kapture support for it.',
+		},
+	);
+}
+
+/** Create, Update and Create or Update: one body building, one writer. */
+export async function writeOrders(this: IExecuteFunctions, operation: OrderForm): Promise<INodeExecutionData[]> {
 	const api = this.getNodeParameter('api', 0, 'v1') as KaptureApiChoice;
 	const asJson = this.getNodeParameter('specifyOrder', 0, 'fields') === 'json';
-	const node = this.getNode();
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const ifErpOrderIdExists = (operation === 'add' ? options.ifErpOrderIdExists : undefined) as IfErpOrderIdExists | undefined;
+	const account: LookupAccount = operation === 'update' ? { missing: '' } : await credentialLookupAccount(this);
+	if (operation === 'upsert' || (ifErpOrderIdExists ?? 'createAnother') !== 'createAnother') {
+		const what = operation === 'upsert' ? 'Create or Update' : 'Create with If the ERP Order ID Exists set to Skip or Fail';
+		requireLookupAccount(this, account, api, what);
+	}
+	const writer = new OrderWriter(this, {
+		account,
+		recoveryWaitMs:
+			boundedNumber(options.recoveryWaitSeconds, DEFAULT_RECOVERY_WAIT_SECONDS, 0, MAX_RECOVERY_WAIT_SECONDS) * 1000,
+		ifErpOrderIdExists: ifErpOrderIdExists ?? 'createAnother',
+	});
+	const send = {
+		add: writer.create.bind(writer),
+		update: writer.update.bind(writer),
+		upsert: writer.upsert.bind(writer),
+	}[operation];
 	return await runPerItem(this, {
-		prepare: (itemIndex) => {
-			const validator = new Validator(node, itemIndex);
-			if (asJson) {
-				const json = this.getNodeParameter('orderJson', itemIndex);
-				const orderId = operation === 'update' ? this.getNodeParameter('orderId', itemIndex, '') : '';
-				return api === 'v1'
-					? { v1: v1BodyFromJson(validator, json, operation, orderId), orderId: validator.text(orderId) }
-					: { partner: partnerBodyFromJson(validator, json, operation, orderId), orderId: '' };
-			}
-			const params = readOrderParameters(this, itemIndex, api, operation);
-			return api === 'v1'
-				? { v1: v1OrderBody(validator, params, operation), orderId: validator.text(params.orderId) }
-				: { partner: partnerOrderBody(validator, params, operation), orderId: '' };
-		},
-		send: async (prepared, itemIndex, scheduler) => {
-			if (prepared.v1) {
-				const answer = await kaptureRequest.call(this, 'v1AddUpdate', prepared.v1, { itemIndex, scheduler });
-				return writeOutput(operation, flattenV1Answer(answer, prepared.orderId));
-			}
-			const answer = await kaptureRequest.call(this, 'partnerPush', prepared.partner as IDataObject[], {
-				itemIndex,
-				scheduler,
-			});
-			return writeOutput(operation, answer);
-		},
+		effect: operation === 'update' ? 'idempotent' : 'creates',
+		prepare: (itemIndex) => prepareWrite(this, itemIndex, api, asJson, operation),
+		send,
+		identify: (itemIndex, prepared) => identifyWrite(this, itemIndex, prepared),
 	});
 }

@@ -42,7 +42,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const node = this.getNode();
 	return await runPerItem(this, {
 		prepare: (itemIndex) => readParameters(this, itemIndex),
-		send: async ({ customerId, simplify }, itemIndex, scheduler) => {
+		effect: 'none',
+		send: async ({ customerId, simplify }, itemIndex, { scheduler }) => {
 			const answer = await sourceHubRequest.call(this, 'getCart', { query: { customer_id: customerId } }, { itemIndex, scheduler });
 			const cart = objectOf(objectOf(answer).data);
 			if (Object.keys(cart).length === 0) {

@@ -59,7 +59,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const node = this.getNode();
 	return await runPerItem(this, {
 		prepare: (itemIndex) => readParameters(this, itemIndex),
-		send: async ({ customerId, simplify, outputUnavailable }, itemIndex, scheduler) => {
+		effect: 'creates',
+		send: async ({ customerId, simplify, outputUnavailable }, itemIndex, { scheduler }) => {
 			const answer = await sourceHubRequest.call(
 				this,
 				'createOrder',

@@ -41,7 +41,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const node = this.getNode();
 	return await runPerItem(this, {
 		prepare: (itemIndex) => readParameters(this, itemIndex),
-		send: async ({ orderId, simplify }, itemIndex, scheduler) => {
+		effect: 'none',
+		send: async ({ orderId, simplify }, itemIndex, { scheduler }) => {
 			const answer = await sourceHubRequest.call(this, 'getOrder', { path: { id: orderId } }, { itemIndex, scheduler });
 			const order = objectOf(objectOf(answer).data);
 			if (Object.keys(order).length === 0) {

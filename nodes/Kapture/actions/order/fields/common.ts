@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { idParameter, optionsCollection as sharedOptionsCollection } from '../../../../shared/descriptions/common';
+import { DEFAULT_RECOVERY_WAIT_SECONDS, MAX_RECOVERY_WAIT_SECONDS } from '../../../helpers/orderLookup';
 
 export type KaptureApiChoice = 'v1' | 'partner';
 export const DEFAULT_PAGE_SIZE = 500;
@@ -154,17 +155,21 @@ export const specifyOrderParameter: INodeProperties = {
 	],
 };
 
+const JSON_ADDED = {
+	add: '',
+	update: 'The Order ID above is added to it. ',
+	upsert: 'The ERP Order ID above is added to it (and, when the order exists, its Order ID). ',
+} as const;
+
 /** The Order JSON parameter of each API, shown in JSON mode. */
-export function orderJsonParameters(operation: 'add' | 'update'): INodeProperties[] {
+export function orderJsonParameters(operation: 'add' | 'update' | 'upsert'): INodeProperties[] {
 	const orderJson = (api: KaptureApiChoice, blocks: string, template: string, hint: string): INodeProperties => ({
 		displayName: 'Order JSON',
 		name: 'orderJson',
 		type: 'json',
 		required: true,
 		default: template,
-		description: `The request body as Kapture documents it: ${blocks}. ${
-			operation === 'update' ? 'The Order ID above is added to it. ' : ''
-		}The node checks the required fields and sets the update flag itself.`,
+		description: `The request body as Kapture documents it: ${blocks}. ${JSON_ADDED[operation]}The node checks the required fields and sets the update flag itself.`,
 		hint,
 		displayOptions: { show: { api: [api], specifyOrder: ['json'] } },
 	});
@@ -185,3 +190,42 @@ export function orderJsonParameters(operation: 'add' | 'update'): INodePropertie
 		),
 	];
 }
+
+/** Create's choice when an order with the item's ERP Order ID is already in Kapture. */
+export type IfErpOrderIdExists = 'createAnother' | 'skip' | 'fail';
+
+export const ifErpOrderIdExistsOption: INodeProperties = {
+	displayName: 'If the ERP Order ID Exists',
+	name: 'ifErpOrderIdExists',
+	type: 'options',
+	default: 'createAnother',
+	description:
+		'What to do when an order with the item\'s ERP Order ID (under Order Fields, or erp_order_id in Order JSON) is already in Kapture. Skip and Fail look it up first: one more request per item, with the v1 API (with the Partner API the credential also needs Username, Password and Account ID). Items without an ERP Order ID are always created.',
+	options: [
+		{
+			name: 'Create Another',
+			value: 'createAnother',
+			description: 'Create a new order anyway, without looking (the fastest)',
+		},
+		{
+			name: 'Skip',
+			value: 'skip',
+			description: 'Create nothing and output the existing order, flagged skipped, so running a sheet again creates nothing twice',
+		},
+		{
+			name: 'Fail',
+			value: 'fail',
+			description: 'Create nothing and report an error naming the existing order',
+		},
+	],
+};
+
+export const recoveryWaitOption: INodeProperties = {
+	displayName: 'Recovery Wait (Seconds)',
+	name: 'recoveryWaitSeconds',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: MAX_RECOVERY_WAIT_SECONDS, numberPrecision: 1 },
+	default: DEFAULT_RECOVERY_WAIT_SECONDS,
+	description:
+		'When Kapture\'s answer to a create is lost (connection dropped, a 5xx, a page that is not JSON), the node looks the order up by its ERP Order ID instead of reporting a failure. It keeps looking this long, since a new order can take a moment to show in Kapture\'s search; only then does it send the order again. Raise it if your Kapture account\'s search lags longer.',
+};

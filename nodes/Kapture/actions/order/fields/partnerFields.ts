@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { fieldsModeOnly, upFrontFields } from './common';
 import { toProperty, toSortedProperties, type FieldSpec } from './fieldSpec';
-import type { WriteOperation } from './v1Fields';
+import { fieldsOfForm, orderFieldsDescription, type OrderForm } from './v1Fields';
 
 /** The flat order of the partner push/update API, apart from name, phone, email and order_id. */
 export const PARTNER_ORDER_FIELDS: FieldSpec[] = [
@@ -37,10 +37,10 @@ export const PRODUCT_FIELDS: FieldSpec[] = [
 ];
 
 /** The partner add/update fields, written once for both operations. */
-export function partnerOrderFieldsFor(operation: WriteOperation): INodeProperties[] {
+export function partnerOrderFieldsFor(operation: OrderForm): INodeProperties[] {
 	const show = fieldsModeOnly('partner');
 	return [
-		...upFrontFields(operation, 'partner', {
+		...upFrontFields(operation === 'update' ? 'update' : 'add', 'partner', {
 			orderIdPlaceholder: '4141343',
 			customerNameRequired: false,
 			...(operation === 'add'
@@ -56,12 +56,9 @@ export function partnerOrderFieldsFor(operation: WriteOperation): INodePropertie
 			type: 'collection',
 			placeholder: 'Add Field',
 			default: {},
-			description:
-				operation === 'add'
-					? 'More details of the order'
-					: 'Order details to change; fields left out keep their value',
+			description: orderFieldsDescription(operation, ''),
 			displayOptions: show,
-			options: toSortedProperties(PARTNER_ORDER_FIELDS),
+			options: toSortedProperties(fieldsOfForm(PARTNER_ORDER_FIELDS, operation)),
 		},
 		{
 			displayName: 'Products',

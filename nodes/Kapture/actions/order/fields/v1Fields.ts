@@ -5,6 +5,25 @@ import { toProperty, toSortedProperties, type FieldSpec } from './fieldSpec';
 
 export type WriteOperation = 'add' | 'update';
 
+/**
+ * The forms the order fields appear in. Create or Update (`upsert`) shows
+ * Create's fields; its ERP Order ID is a required parameter of its own, so
+ * the Order Fields collection leaves that field out.
+ */
+export type OrderForm = WriteOperation | 'upsert';
+
+/** The fields of a collection in one form: without the ERP Order ID where it is asked up front. */
+export function fieldsOfForm(specs: FieldSpec[], form: OrderForm): FieldSpec[] {
+	return form === 'upsert' ? specs.filter((spec) => spec.name !== 'erpOrderId') : specs;
+}
+
+/** Order Fields' description in each form. */
+export function orderFieldsDescription(form: OrderForm, kaptureBlock: string): string {
+	if (form === 'add') return `Details of the order${kaptureBlock}`;
+	if (form === 'update') return `Order details to change; fields left out keep their value${kaptureBlock}`;
+	return `Details of the order${kaptureBlock}. When the order exists, fields left out keep their value.`;
+}
+
 /** customer_info: who the order is for. Name, phone and email are separate parameters up front. */
 export const CUSTOMER_FIELDS: FieldSpec[] = [
 	{ name: 'address', key: 'address', displayName: 'Address', description: "Customer's postal address", limit: 'address' },
@@ -92,14 +111,14 @@ export const ORDER_FIELDS: FieldSpec[] = [
  * The v1 add/update fields, written once for both operations. Update adds
  * the Order ID up front; everything else is identical.
  */
-export function orderFieldsFor(operation: WriteOperation): INodeProperties[] {
+export function orderFieldsFor(operation: OrderForm): INodeProperties[] {
 	const show = fieldsModeOnly('v1');
 	return [
-		...upFrontFields(operation, 'v1', {
+		...upFrontFields(operation === 'update' ? 'update' : 'add', 'v1', {
 			orderIdPlaceholder: '23518265',
 			customerNameRequired: true,
 			customerNameDescription:
-				operation === 'add'
+				operation !== 'update'
 					? 'Name of the customer placing the order. An existing customer with the same phone or email is reused.'
 					: 'Name of the customer the order belongs to (Kapture requires it on every update)',
 		}),
@@ -140,12 +159,9 @@ export function orderFieldsFor(operation: WriteOperation): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Add Field',
 			default: {},
-			description:
-				operation === 'add'
-					? 'Details of the order (Kapture order_info)'
-					: 'Order details to change; fields left out keep their value (Kapture order_info)',
+			description: orderFieldsDescription(operation, ' (Kapture order_info)'),
 			displayOptions: show,
-			options: toSortedProperties(ORDER_FIELDS),
+			options: toSortedProperties(fieldsOfForm(ORDER_FIELDS, operation)),
 		},
 	];
 }

@@ -224,6 +224,22 @@ describe('Create: Continue On Fail', () => {
 		expect(h.sandbox.listOrders()).toHaveLength(2);
 	});
 
+	it('the error output (On Error: Continue (using error output)) gets the failed item, its facts under details', async () => {
+		h.sandbox.faults.script({ kind: 'failureBody', api: 'v1AddUpdate', message: 'Customer blocked' });
+		const result = await h.run(
+			{ operation: 'add', ...v1ExampleParameters(), options: { parallelRequests: 1 } },
+			[{ row: 1 }, { row: 2 }],
+			{ onError: 'continueErrorOutput' },
+		);
+		expect(result.output(NODE, 0).map((item) => item.json.status)).toEqual(['success']);
+		const failed = result.output(NODE, 1);
+		expect(failed).toHaveLength(1);
+		expect(failed[0].pairedItem).toEqual({ item: 0 });
+		expect(failed[0].json.error).toMatch(/Customer blocked/);
+		expect(failed[0].json.details).toMatchObject({ retrySafe: true, mayHaveBeenCreated: false });
+		expect(h.sandbox.listOrders()).toHaveLength(1);
+	});
+
 	it('without Continue On Fail a refusal fails the node with Kapture\'s words', async () => {
 		h.sandbox.faults.script({ kind: 'failureBody', api: 'v1AddUpdate', message: 'Customer blocked' });
 		const result = await h.run({ operation: 'add', ...v1ExampleParameters() });

@@ -49,9 +49,14 @@ export function orderEngine(sandbox: KaptureSandbox, timezone = 'UTC', overrides
 	});
 }
 
-export async function setup(options: SandboxOptions = {}, timezone = 'UTC'): Promise<Harness> {
+export async function setup(
+	options: SandboxOptions = {},
+	timezone = 'UTC',
+	/** Changes to the credential's data, e.g. `{ username: '' }` for a partner-only credential. */
+	credential: IDataObject = {},
+): Promise<Harness> {
 	const sandbox = await startSandbox({ quiet: true, ...options });
-	const engine = orderEngine(sandbox, timezone);
+	const engine = orderEngine(sandbox, timezone, credential);
 	return {
 		sandbox,
 		engine,
