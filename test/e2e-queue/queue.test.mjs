@@ -314,10 +314,18 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 		bare = await createInstance({ runtime, userFolder: path.join(root, 'worker-without-package'), env: cluster.shared });
 		const worker = await bare.startWorker({ concurrency: 1, label: 'worker-without-package', env: { KAPTURE_WORKER_NAME: 'worker-without-package' } });
 		phase('worker without the package started');
-		const afterId = await lastExecutionId();
-		await fire(BULK_PATH, orderItems('bare', 2));
-		const [record] = await finishedExecutions(ids.bulk, afterId, 1, 60_000);
-		await bare.stopWorkers();
+		let record;
+		try {
+			const afterId = await lastExecutionId();
+			await fire(BULK_PATH, orderItems('bare', 2));
+			[record] = await finishedExecutions(ids.bulk, afterId, 1, 120_000).catch(async (e) => {
+				const records = await executionRecords(pg, `id > ${afterId}`);
+				throw new Error(`${e.message}; executions: ${JSON.stringify(records)}; that worker's log:\n${worker.output().slice(-3000)}`);
+			});
+		} finally {
+			// Never leave it running: it would take (and fail) later checks' jobs.
+			await bare.stopWorkers();
+		}
 		const runData = await executionRunData(pg, runtime, record.id);
 		const message = runData && runData.resultData && runData.resultData.error && runData.resultData.error.message;
 		t.diagnostic(`execution ${record.id}: status ${record.status}, error "${message}"`);
