@@ -451,7 +451,11 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 				for (let i = 0; i < 5; i++) sb.insertOrder();
 				const expected = sb.listOrders().filter((o) => o.id > newestBefore).map((o) => o.id);
 				const received = () => rec.hits.filter((h) => h.path === '/slow/order' && h.json).map((h) => Number(h.json.id));
-				await waitFor('the 10 new orders at the recorder', () => expected.every((id) => received().includes(id)), { timeoutMs: 120_000, intervalMs: 250 });
+				await waitFor('the 10 new orders at the recorder', () => expected.every((id) => received().includes(id)), { timeoutMs: 120_000, intervalMs: 250 }).catch((error) => {
+					const spans = pollSpans(seq);
+					t.diagnostic(`polls seen: ${spans.length}, spans (ms): ${JSON.stringify(spans.map(([a, b]) => Math.round(b - a)))}, received: ${JSON.stringify(received())}`);
+					throw error;
+				});
 				const spansNow = pollSpans(seq).length;
 				await waitFor('one more poll', () => pollSpans(seq).length >= spansNow + 1, { timeoutMs: 60_000, intervalMs: 250 });
 				await sleep(6_000); // let polls that started meanwhile finish and their executions run
