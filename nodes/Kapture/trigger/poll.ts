@@ -19,7 +19,6 @@ import {
 	windowStart,
 	type TriggerState,
 } from './pollState';
-import { unlessAlreadyPolling } from './pollGuard';
 import { pagingFailure, readOrders, type ReadEntry, type ReadResult } from './readOrders';
 
 /** Orders asked for per request. Kapture may cap pages lower; the pager notices. */
@@ -124,12 +123,6 @@ export async function pollNewOrders(this: IPollFunctions): Promise<INodeExecutio
 		return [this.helpers.returnJsonArray([newest.order])];
 	}
 
-	const key = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().name}`;
-	return await unlessAlreadyPolling(key, async () => await pollActive.call(this, settings));
-}
-
-/** A scheduled poll of an active workflow (at most one at a time per trigger). */
-async function pollActive(this: IPollFunctions, settings: TriggerSettings): Promise<INodeExecutionData[][] | null> {
 	const staticData = this.getWorkflowStaticData('node');
 	const filterKey = filterKeyOf(settings.filters);
 	const state = readState(staticData[STATE_KEY], filterKey);
