@@ -20,13 +20,14 @@ export const SOURCEHUB_CREDENTIAL_NAME = 'SourceHub demo account';
 export const OPERATIONS = [
 	{ label: 'Create', value: 'add', file: 'order-create.png' },
 	{ label: 'Update', value: 'update', file: 'order-update.png' },
+	{ label: 'Create or Update', value: 'upsert', file: 'order-create-or-update.png' },
 	{ label: 'Get Many', value: 'pull', file: 'order-get-many.png' },
 	{ label: 'Get', value: 'get', file: 'order-get.png' },
 	{ label: 'Add Payment', value: 'pay', file: 'order-add-payment.png' },
 ];
 
 /** The "action" texts n8n lists for the node in the nodes panel. */
-export const ACTIONS = ['Add a payment to an order', 'Create an order', 'Get an order', 'Get many orders', 'Update an order'];
+export const ACTIONS = ['Add a payment to an order', 'Create an order', 'Create or update an order', 'Get an order', 'Get many orders', 'Update an order'];
 
 const MANUAL = 'When clicking ‘Execute workflow’';
 
