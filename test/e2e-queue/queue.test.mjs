@@ -420,7 +420,9 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 		assert.deepEqual(twice, [], `no order fired twice${figures.trigger.mostPollsAtOnce > 1 ? ` (two polls ran at once: a poll took ${figures.trigger.longestPollMs} ms, more than the 5 s interval; see check 2)` : ''}`);
 		assert.deepEqual(unexpected, [], 'no order that existed at activation fired');
 		assert.equal(counts.size, want.size, 'every new order fired');
-		assert.ok(cursorBefore !== null, 'the cursor was stored in Postgres (workflow_entity.staticData)');
+		// Before the stop the cursor may not be written yet on a loaded machine (no
+		// poll may have emitted in those seconds); after the restart it must be there.
+		assert.ok(figures.trigger.cursorAfter !== null, 'the cursor is stored in Postgres (workflow_entity.staticData)');
 		assert.ok(triggerRecords.every((r) => r.mode === 'trigger' && r.status === 'success'), JSON.stringify(triggerRecords));
 		assert.deepEqual(bulkRecords.map((r) => r.status), Array(EXECUTIONS).fill('success'), 'the bulk executions on the workers finished although the main restarted');
 	});
