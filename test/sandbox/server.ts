@@ -9,7 +9,8 @@ import { SandboxClock } from './clock';
 import { AFTER_STORING, FaultController } from './faults';
 import { readBody, RequestLog, SandboxHttp, sendReply } from './http';
 import { classifyPushBody, getOrder, orderPush, payment, pullByDates } from './partner';
-import { htmlPage, partnerFailed, v1Failed, type Reply, type Settings } from './reply';
+import { htmlPage, partnerFailed, v1Failed, type Reply, type Settings, type TieOrder } from './reply';
+import { Prng } from './random';
 import { copyOrder, Store } from './store';
 import type {
 	ApiName,
@@ -114,6 +115,8 @@ export class Sandbox implements KaptureSandbox {
 			partnerWindowHours: options.partnerWindowHours ?? DEFAULTS.partnerWindowHours,
 			defaultPullLimit: options.defaultPullLimit ?? DEFAULTS.defaultPullLimit,
 			apiUserId: options.apiUserId ?? DEFAULTS.apiUserId,
+			tieOrder: options.tieOrder ?? 'id',
+			tieRandom: ((random) => () => random.next())(new Prng(options.dataSeed ?? DEFAULTS.dataSeed)),
 		};
 		this.credentials = {
 			username: this.auth.username,
@@ -169,6 +172,10 @@ export class Sandbox implements KaptureSandbox {
 
 	accountRateLimitStats(): ReturnType<KaptureSandbox['accountRateLimitStats']> {
 		return this.accountLimit.stats();
+	}
+
+	setTieOrder(order: TieOrder): void {
+		this.settings.tieOrder = order;
 	}
 
 	setSearchDelay(ms: number): void {
@@ -249,6 +256,8 @@ export class Sandbox implements KaptureSandbox {
 		const queryAt = rawUrl.indexOf('?');
 		const path = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
 		const method = req.method ?? 'GET';
+		// Kapture's clock, as every HTTP server states it: the sandbox's own (frozen in tests).
+		res.setHeader('Date', new Date(this.clock.now()).toUTCString());
 		const entry: RequestLogEntry = {
 			seq: ++this.seq,
 			at: this.clock.now(),

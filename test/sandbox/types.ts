@@ -66,6 +66,12 @@ export interface SandboxOptions {
 	 * search index that lags behind writes: tests use it to prove a bounded wait.
 	 */
 	searchDelayMs?: number;
+	/**
+	 * How the v1 pull and the partner pull order records with equal sort keys:
+	 * `'id'` (default) or `'shuffled'`, a new random order on every request, as
+	 * MySQL or Elasticsearch may do under LIMIT/OFFSET (`setTieOrder`, CLI `--ties shuffled`).
+	 */
+	tieOrder?: 'id' | 'shuffled';
 }
 
 /** `Api`: the API names of the sandbox the fault is for (Kapture's by default, SourceHub's has its own). */
@@ -284,6 +290,8 @@ export interface KaptureSandbox {
 	accountRateLimitStats(): AccountRateLimitStats;
 	/** See SandboxOptions.searchDelayMs; applies to orders created from now on. */
 	setSearchDelay(ms: number): void;
+	/** See SandboxOptions.tieOrder. */
+	setTieOrder(order: 'id' | 'shuffled'): void;
 	faults: {
 		/** Queue faults; each one hits the next request that matches it (one fault per request). */
 		script(...faults: FaultSpec[]): void;

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { compareInList, inListOrder, type ListOrder, type SortKey } from './listOrder';
+
 /** Reads `limit` records starting at `offset` (offset/limit, skip/count, startPosition/numberOfRecords...). */
 export type FetchPage = (offset: number, limit: number) => Promise<IDataObject[]>;
 
@@ -30,15 +32,26 @@ export interface PagingOptions {
 	returned?: Set<string>;
 	/** How a read that cannot complete fails; by default a PagingError with this message is thrown. */
 	fail?: (reason: PagingFailure, message: string) => never;
+	/**
+	 * The list's sort order. With it, pages join on sort keys instead of ids
+	 * (see readByKey), which holds when records with equal keys come in another
+	 * order on each request; implies `overlap`. A page out of this order makes
+	 * the read start over joining by ids.
+	 */
+	order?: ListOrder;
+	/** Largest page asked for when a group of equal keys does not fit a page (default 2000). */
+	maxPageSize?: number;
 }
 
-export type PagingFailure = 'unstable' | 'tooManyRequests' | 'repeating';
+export type PagingFailure = 'unstable' | 'tooManyRequests' | 'repeating' | 'tiesTooLarge';
 
 export interface Page {
 	/** Records not returned before, in list order. */
 	records: IDataObject[];
 	/** The page as the vendor sent it, overlap included. */
 	read: IDataObject[];
+	/** How the page was joined to the one before: on sort keys (the list is in `order`) or on ids. */
+	joinedOn: 'key' | 'id';
 }
 
 export class PagingError extends Error {
@@ -80,9 +93,18 @@ const defaultId = (record: IDataObject): string | undefined =>
  * page at a time until it finds one, reading on from there. If none of them
  * is left at all, it reads the list again from the start (returning only
  * what is new). This relies on the list keeping its order for records that
- * stay in it, as a sorted list does.
+ * stay in it, as a sorted list does; with `order`, pages join on sort keys
+ * instead, which also survives ties that come in another order each time.
  */
 export async function* readPages(fetchPage: FetchPage, options: PagingOptions): AsyncGenerator<Page> {
+	if (options.order) {
+		yield* readByKey(fetchPage, options, options.order);
+		return;
+	}
+	yield* readById(fetchPage, options);
+}
+
+async function* readById(fetchPage: FetchPage, options: PagingOptions): AsyncGenerator<Page> {
 	const { overlap = false, idOf = defaultId, confirmShortFirstPage = true } = options;
 	const { maxRequests = 10_000, maxRestarts = 3, fail = failWithPagingError } = options;
 	const pageSize = overlap ? Math.max(2, options.pageSize) : options.pageSize;
@@ -127,7 +149,7 @@ export async function* readPages(fetchPage: FetchPage, options: PagingOptions): 
 			returned.add(id);
 			return true;
 		});
-		yield { records, read: page };
+		yield { records, read: page, joinedOn: 'id' };
 		idle = records.length === 0 && page.length > 0 ? idle + 1 : 0;
 		if (idle >= MAX_IDLE_PAGES) {
 			return fail('repeating', `The server sent ${MAX_IDLE_PAGES} pages in a row holding only records already read`);
@@ -158,4 +180,108 @@ function lastIndexIn(page: IDataObject[], ids: Set<string>, idOf: (record: IData
 		if (id !== undefined && ids.has(id)) return index;
 	}
 	return -1;
+}
+
+const tiesMessage = (count: number, capped: boolean) =>
+	`More than ${count} records share one sort key, more than the server ${capped ? 'returns in one page' : 'is asked for in one page'}`;
+
+/**
+ * Reads a list sorted by `order`, joining pages on sort keys.
+ *
+ * Ties (records with one key) sit together in the list, but a server may
+ * return them in another order on every request, so a page boundary inside a
+ * tie group shows some of its records twice and others never. So the records
+ * sharing a page's last key are never taken from that page: the next page
+ * starts one record before that group (the anchor, a strictly earlier key,
+ * proving the page starts before the group) and takes the whole group from
+ * there, together with what follows. A group that fills a page is read again
+ * with larger pages. A page that starts inside the group (records ahead left
+ * the list) steps back. Records inserted ahead push the list down: the next
+ * page then repeats records, which are not returned twice.
+ */
+async function* readByKey(fetchPage: FetchPage, options: PagingOptions, order: ListOrder): AsyncGenerator<Page> {
+	const { idOf = defaultId, confirmShortFirstPage = true, maxRequests = 10_000, fail = failWithPagingError } = options;
+	const maxPageSize = Math.max(2, options.maxPageSize ?? 2000);
+	const returned = options.returned ?? new Set<string>();
+	let size = Math.max(2, options.pageSize);
+	let offset = 0;
+	let largest = 0;
+	let requests = 0;
+	let idle = 0;
+	// Every record before this key has been returned; the records with it have not.
+	let frontier: SortKey | undefined;
+	// The page length before the page was enlarged for a tie group, to notice a server that caps it.
+	let lengthBeforeGrowth: number | undefined;
+	const keyAt = (page: IDataObject[], index: number) => order.keyOf(page[index]) as SortKey;
+
+	for (;;) {
+		if (requests >= maxRequests) {
+			return fail('tooManyRequests', `Reading the list needed more than ${maxRequests} requests`);
+		}
+		requests++;
+		const page = await fetchPage(offset, size);
+		if (!inListOrder(order, page)) {
+			// Not sorted as expected: join by ids from the start, returning only what is new.
+			yield* readById(fetchPage, { ...options, overlap: true, order: undefined, returned, maxRequests: maxRequests - requests });
+			return;
+		}
+		if (frontier !== undefined && offset > 0 && (page.length === 0 || compareInList(order, keyAt(page, 0), frontier) >= 0)) {
+			// Records ahead left the list, so this page starts inside (or past) the group: step back.
+			offset = Math.max(0, offset - (size - 1));
+			continue;
+		}
+
+		const short = page.length < size;
+		const ends = page.length === 0 || (short && (largest >= size || !confirmShortFirstPage || page.length < largest));
+		let takeUpTo = page.length;
+		let lastGroupStart = 0;
+		if (!ends) {
+			const lastKey = keyAt(page, page.length - 1);
+			lastGroupStart = page.length - 1;
+			while (lastGroupStart > 0 && compareInList(order, keyAt(page, lastGroupStart - 1), lastKey) === 0) lastGroupStart--;
+			if (lastGroupStart > 1) {
+				takeUpTo = lastGroupStart;
+			} else if (short) {
+				// The last group (after at most the anchor) fills a page shorter than asked: the
+				// end of the list, or a server that caps pages below what a tie group needs.
+				requests++;
+				const next = await fetchPage(offset + page.length, size);
+				if (next.length > 0) return fail('tiesTooLarge', tiesMessage(page.length - 1, true));
+				lastGroupStart = -1;
+			} else if (lengthBeforeGrowth !== undefined && page.length <= lengthBeforeGrowth) {
+				// A larger page was asked for and not given.
+				return fail('tiesTooLarge', tiesMessage(page.length - 1, true));
+			} else if (size >= maxPageSize) {
+				return fail('tiesTooLarge', tiesMessage(size - 1, false));
+			} else {
+				// The last group may be larger than a page: read the same place with a larger page.
+				lengthBeforeGrowth = page.length;
+				size = Math.min(maxPageSize, size * 2);
+				continue;
+			}
+		}
+		lengthBeforeGrowth = undefined;
+
+		let from = 0;
+		if (frontier !== undefined) {
+			while (from < takeUpTo && compareInList(order, keyAt(page, from), frontier) < 0) from++;
+		}
+		const records = page.slice(from, takeUpTo).filter((record) => {
+			const id = idOf(record);
+			if (id === undefined) return true;
+			if (returned.has(id)) return false;
+			returned.add(id);
+			return true;
+		});
+		yield { records, read: page, joinedOn: 'key' };
+		idle = records.length === 0 && page.length > 0 ? idle + 1 : 0;
+		if (idle >= MAX_IDLE_PAGES) {
+			return fail('repeating', `The server sent ${MAX_IDLE_PAGES} pages in a row holding only records already read`);
+		}
+		if (ends || lastGroupStart < 0) return;
+		largest = Math.max(largest, page.length);
+		frontier = keyAt(page, lastGroupStart);
+		// The next page starts at the anchor: the record just before the last group.
+		offset += lastGroupStart - 1;
+	}
 }

@@ -1,0 +1,229 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { compareInList, inListOrder, type ListOrder, type SortKey } from './listOrder';
+import type { FetchPage, PagingFailure } from './pages';
+
+/**
+ * Reading the END of a range of a sorted list without reading the rest: the
+ * oldest orders of a backlog served newest first.
+ *
+ * The range is every record from the list's start up to `bound` (in list
+ * order, ties with `bound` included): position 0 to b - 1. `locateBoundary`
+ * finds b with one-record probes (positions of keys do not depend on how ties
+ * are ordered), and `readUpward` reads from b back towards position 0, page by
+ * page, each page proven to join the one below it on sort keys. After each
+ * page the records from `bound` up to the page's top key are all known, so a
+ * reader that stops early (a time budget, enough records) still holds a
+ * complete stretch starting at `bound`.
+ */
+
+export interface Boundary {
+	/** A position known to hold a record in the range; -1 when position 0 is already past it. */
+	lo: number;
+	/** A position known to hold a record past the range, or the list's end. */
+	hi: number;
+}
+
+export interface LocateOptions {
+	order: ListOrder;
+	bound: SortKey;
+	/** Where to start looking (e.g. where the boundary was last time). */
+	guess: number;
+	/** Stop once hi - lo is at most this. */
+	precision: number;
+	/** Called before each probe; may throw to stop (a time budget). */
+	beforeRequest?: () => void;
+	maxRequests?: number;
+	fail?: (reason: PagingFailure, message: string) => never;
+}
+
+const failWith = (reason: PagingFailure, message: string): never => {
+	throw Object.assign(new Error(message), { reason });
+};
+
+/** Finds where the range ends, with one-record probes: about 2·log2(distance from the guess) of them. */
+export async function locateBoundary(fetchPage: FetchPage, options: LocateOptions): Promise<Boundary> {
+	const { order, bound, precision, beforeRequest, maxRequests = 200, fail = failWith } = options;
+	let requests = 0;
+	const inRange = async (position: number): Promise<boolean> => {
+		if (++requests > maxRequests) return fail('tooManyRequests', `Finding a place in the list needed more than ${maxRequests} requests`);
+		beforeRequest?.();
+		const [record] = await fetchPage(position, 1);
+		if (record === undefined) return false;
+		const key = order.keyOf(record);
+		if (key === undefined) return fail('unstable', 'A record without a sort key');
+		return compareInList(order, key, bound) <= 0;
+	};
+
+	let lo = -1;
+	let hi: number;
+	let probe = Math.max(0, Math.floor(options.guess));
+	let step = Math.max(1, precision);
+	if (await inRange(probe)) {
+		lo = probe;
+		for (;;) {
+			probe = lo + step;
+			if (!(await inRange(probe))) break;
+			lo = probe;
+			step *= 2;
+		}
+		hi = probe;
+	} else {
+		hi = probe;
+		while (hi > 0) {
+			probe = Math.max(0, hi - step);
+			if (await inRange(probe)) {
+				lo = probe;
+				break;
+			}
+			hi = probe;
+			step *= 2;
+		}
+	}
+	while (hi - lo > Math.max(1, precision)) {
+		const middle = Math.floor((lo + hi) / 2);
+		if (await inRange(middle)) lo = middle;
+		else hi = middle;
+	}
+	return { lo, hi };
+}
+
+export interface UpwardOptions {
+	order: ListOrder;
+	bound: SortKey;
+	/** From locateBoundary: a position at or past the range's end. */
+	hi: number;
+	pageSize: number;
+	maxPageSize?: number;
+	/** Called before each request; may throw to stop (a time budget). */
+	beforeRequest?: () => void;
+	maxRequests?: number;
+	fail?: (reason: PagingFailure, message: string) => never;
+	idOf?: (record: IDataObject) => string | undefined;
+}
+
+export interface UpwardPage {
+	/** Records of the range not returned before, each once. */
+	records: IDataObject[];
+	/**
+	 * Every record of the range from `bound` up to (not including) this key
+	 * has now been returned; null: up to the list's start.
+	 */
+	upper: SortKey | null;
+}
+
+const defaultId = (record: IDataObject): string | undefined =>
+	record.id === undefined || record.id === null || record.id === '' ? undefined : String(record.id);
+
+// Attempts to place one page before giving up: the list moving under the reader.
+const MAX_PLACEMENTS = 20;
+
+/**
+ * Reads the range from its end back to the list's start, one page at a time
+ * (see the top of this file). Each page ends a few records past the group of
+ * the page below's top key (proving it reaches past that group even when
+ * records were inserted meanwhile) and starts before it (else it is read
+ * again, larger), so that group is taken whole, whatever order its ties come in.
+ */
+export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions): AsyncGenerator<UpwardPage> {
+	const { order, bound, beforeRequest, maxRequests = 10_000, fail = failWith, idOf = defaultId } = options;
+	const maxPageSize = Math.max(4, options.maxPageSize ?? 2000);
+	let size = Math.max(4, options.pageSize);
+	let requests = 0;
+	const returned = new Set<string>();
+	const keyAt = (page: IDataObject[], index: number) => order.keyOf(page[index]) as SortKey;
+	const fetch = async (offset: number, limit: number): Promise<IDataObject[]> => {
+		if (++requests > maxRequests) return fail('tooManyRequests', `Reading the list needed more than ${maxRequests} requests`);
+		beforeRequest?.();
+		const page = await fetchPage(offset, limit);
+		if (!inListOrder(order, page)) return fail('unstable', 'The list is not in the expected order');
+		return page;
+	};
+	const fresh = (records: IDataObject[]) =>
+		records.filter((record) => {
+			const id = idOf(record);
+			if (id === undefined) return true;
+			if (returned.has(id)) return false;
+			returned.add(id);
+			return true;
+		});
+	const slackOf = (pageSize: number) => Math.max(1, Math.floor(pageSize / 10));
+
+	// The bottom page: it must reach past the range (or to the list's end).
+	let offset = Math.max(0, options.hi - (size - 1));
+	let page: IDataObject[] = [];
+	for (let attempt = 0; ; attempt++) {
+		if (attempt >= MAX_PLACEMENTS) return fail('unstable', 'The list kept moving while its end was looked for');
+		page = await fetch(offset, size);
+		const pastRange = page.findIndex((record) => compareInList(order, order.keyOf(record) as SortKey, bound) > 0);
+		if (pastRange === 0 && offset > 0) {
+			// Wholly past the range: the range ends higher up.
+			offset = Math.max(0, offset - (size - 1));
+			continue;
+		}
+		if (pastRange < 0 && page.length > 0) {
+			if (page.length === size) {
+				// Wholly inside the range: it ends further down (records were inserted ahead).
+				offset += size - 1;
+				continue;
+			}
+			// A short page: the list's end, unless the server caps pages this small.
+			const [next] = await fetch(offset + page.length, 1);
+			if (next !== undefined) {
+				size = page.length;
+				offset += page.length - 1;
+				continue;
+			}
+		}
+		break;
+	}
+
+	for (;;) {
+		const inRange = page.filter((record) => compareInList(order, order.keyOf(record) as SortKey, bound) <= 0);
+		if (offset === 0) {
+			yield { records: fresh(inRange), upper: null };
+			return;
+		}
+		if (inRange.length === 0) {
+			// Nothing of the range on this page: it ends above the page.
+			offset = Math.max(0, offset - (size - 1));
+			page = await fetch(offset, size);
+			continue;
+		}
+		const top = keyAt(inRange, 0);
+		let groupEnd = 0;
+		while (groupEnd < inRange.length && compareInList(order, keyAt(inRange, groupEnd), top) === 0) groupEnd++;
+		yield { records: fresh(inRange.slice(groupEnd)), upper: top };
+
+		// The page above: all of the `top` group, a record before it, and records after it as anchors.
+		// In-range records come first on a sorted page, so their indices are the page's.
+		const groupEndPosition = offset + groupEnd;
+		let slack = slackOf(size);
+		let above: IDataObject[] = [];
+		let aboveOffset = 0;
+		for (let attempt = 0; ; attempt++) {
+			if (attempt >= MAX_PLACEMENTS) return fail('unstable', 'The list kept moving while it was read');
+			aboveOffset = Math.max(0, groupEndPosition + slack - (size - 1));
+			above = await fetch(aboveOffset, size);
+			const last = above.length > 0 ? keyAt(above, above.length - 1) : undefined;
+			// A page shorter than asked reaches the list's end: nothing after the group to anchor on.
+			const reachesEnd = above.length < size;
+			if (!reachesEnd && (last === undefined || compareInList(order, last, top) <= 0)) {
+				// Records inserted ahead pushed the group below this page's end: reach further down.
+				slack = slack * 2 + 1;
+				continue;
+			}
+			if (aboveOffset > 0 && compareInList(order, keyAt(above, 0), top) >= 0) {
+				// The page starts inside the group: the group is larger than a page.
+				if (above.length < size || size >= maxPageSize) {
+					return fail('tiesTooLarge', `More than ${above.length - 1} records share one sort key, more than the server returns in one page`);
+				}
+				size = Math.min(maxPageSize, size * 2);
+				continue;
+			}
+			break;
+		}
+		offset = aboveOffset;
+		page = above;
+	}
+}
