@@ -72,6 +72,9 @@ const failWithPagingError = (reason: PagingFailure, message: string): never => {
 // Pages in a row that bring nothing new before the read gives up: a server that ignores the
 // offset would otherwise be read until maxRequests.
 const MAX_IDLE_PAGES = 3;
+// Joining on keys, a page can bring nothing new without anything being wrong (records inserted ahead
+// push the list down as far as the reader moved); only a run of such pages means the offset is ignored.
+const MAX_STUCK_PAGES = 10;
 
 const defaultId = (record: IDataObject): string | undefined =>
 	record.id === undefined || record.id === null || record.id === '' ? undefined : String(record.id);
@@ -212,6 +215,7 @@ async function* readByKey(fetchPage: FetchPage, options: PagingOptions, order: L
 	let frontier: SortKey | undefined;
 	// The page length before the page was enlarged for a tie group, to notice a server that caps it.
 	let lengthBeforeGrowth: number | undefined;
+	let stepBack = 1;
 	const keyAt = (page: IDataObject[], index: number) => order.keyOf(page[index]) as SortKey;
 
 	for (;;) {
@@ -226,10 +230,13 @@ async function* readByKey(fetchPage: FetchPage, options: PagingOptions, order: L
 			return;
 		}
 		if (frontier !== undefined && offset > 0 && (page.length === 0 || compareInList(order, keyAt(page, 0), frontier) >= 0)) {
-			// Records ahead left the list, so this page starts inside (or past) the group: step back.
-			offset = Math.max(0, offset - (size - 1));
+			// Records ahead left the list, so this page starts inside (or past) the group: step back,
+			// a little first (as far as records left), then further.
+			offset = Math.max(0, offset - stepBack);
+			stepBack = Math.min(stepBack * 2, size - 1);
 			continue;
 		}
+		stepBack = 1;
 
 		const short = page.length < size;
 		const ends = page.length === 0 || (short && (largest >= size || !confirmShortFirstPage || page.length < largest));
@@ -274,13 +281,16 @@ async function* readByKey(fetchPage: FetchPage, options: PagingOptions, order: L
 			return true;
 		});
 		yield { records, read: page, joinedOn: 'key' };
-		idle = records.length === 0 && page.length > 0 ? idle + 1 : 0;
-		if (idle >= MAX_IDLE_PAGES) {
-			return fail('repeating', `The server sent ${MAX_IDLE_PAGES} pages in a row holding only records already read`);
-		}
 		if (ends || lastGroupStart < 0) return;
 		largest = Math.max(largest, page.length);
-		frontier = keyAt(page, lastGroupStart);
+		const next = keyAt(page, lastGroupStart);
+		// No step forward: a server ignoring the offset, or (briefly) records inserted ahead as fast as it reads.
+		const stuck = records.length === 0 && frontier !== undefined && compareInList(order, next, frontier) <= 0;
+		idle = stuck ? idle + 1 : 0;
+		if (idle >= MAX_STUCK_PAGES) {
+			return fail('repeating', `The server sent ${MAX_STUCK_PAGES} pages in a row holding only records already read`);
+		}
+		frontier = next;
 		// The next page starts at the anchor: the record just before the last group.
 		offset += lastGroupStart - 1;
 	}

@@ -152,6 +152,8 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 	// The bottom page: it must reach past the range (or to the list's end).
 	let offset = Math.max(0, options.hi - (size - 1));
 	let page: IDataObject[] = [];
+	// Pages of this length have been served in full; a shorter one then ends the list.
+	let served = 0;
 	for (let attempt = 0; ; attempt++) {
 		if (attempt >= MAX_PLACEMENTS) return fail('unstable', 'The list kept moving while its end was looked for');
 		page = await fetch(offset, size);
@@ -161,22 +163,31 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 			offset = Math.max(0, offset - (size - 1));
 			continue;
 		}
+		if (pastRange < 0 && page.length === 0 && offset > 0) {
+			offset = Math.max(0, offset - (size - 1));
+			continue;
+		}
 		if (pastRange < 0 && page.length > 0) {
 			if (page.length === size) {
 				// Wholly inside the range: it ends further down (records were inserted ahead).
+				served = Math.max(served, size);
 				offset += size - 1;
 				continue;
 			}
-			// A short page: the list's end, unless the server caps pages this small.
-			const [next] = await fetch(offset + page.length, 1);
-			if (next !== undefined) {
+			if (served < size) {
+				// Shorter than asked: the list's end, or a server that caps pages at this length.
+				// Read on as if it caps; a page shorter than that then proves the end.
 				size = page.length;
+				served = page.length;
 				offset += page.length - 1;
 				continue;
 			}
+			// The list's end: pages as long as asked were served before.
 		}
 		break;
 	}
+	// Nothing past the range on the bottom page: it ends the list, and pages may reach past the end.
+	const rangeEndsList = !page.some((record) => compareInList(order, order.keyOf(record) as SortKey, bound) > 0);
 
 	for (;;) {
 		const inRange = page.filter((record) => compareInList(order, order.keyOf(record) as SortKey, bound) <= 0);
@@ -195,33 +206,54 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 		while (groupEnd < inRange.length && compareInList(order, keyAt(inRange, groupEnd), top) === 0) groupEnd++;
 		yield { records: fresh(inRange.slice(groupEnd)), upper: top };
 
-		// The page above: all of the `top` group, a record before it, and records after it as anchors.
-		// In-range records come first on a sorted page, so their indices are the page's.
+		// The page above: a record before the `top` group, all of the group, and a record after it
+		// (the anchor), wherever records inserted meanwhile have pushed the group.
 		const groupEndPosition = offset + groupEnd;
-		let slack = slackOf(size);
+		let aboveOffset = Math.max(0, groupEndPosition + slackOf(size) - (size - 1));
 		let above: IDataObject[] = [];
-		let aboveOffset = 0;
+		let upStep = 1;
+		const grow = (seen: number): void => {
+			if (seen < size || size >= maxPageSize) {
+				fail('tiesTooLarge', `More than ${seen - 1} records share one sort key, more than the server returns in one page`);
+			}
+			size = Math.min(maxPageSize, size * 2);
+		};
 		for (let attempt = 0; ; attempt++) {
-			if (attempt >= MAX_PLACEMENTS) return fail('unstable', 'The list kept moving while it was read');
-			aboveOffset = Math.max(0, groupEndPosition + slack - (size - 1));
+			if (attempt >= 3 * MAX_PLACEMENTS) return fail('unstable', 'The list kept moving while it was read');
 			above = await fetch(aboveOffset, size);
-			const last = above.length > 0 ? keyAt(above, above.length - 1) : undefined;
+			if (above.length < size && !rangeEndsList) {
+				// Shorter than asked far from the list's end: the server caps pages at this length.
+				size = Math.max(4, above.length);
+				continue;
+			}
+			const relation = (record: IDataObject) => compareInList(order, order.keyOf(record) as SortKey, top);
+			let first = above.findIndex((record) => relation(record) >= 0);
+			if (first < 0) first = above.length;
+			const after = above.findIndex((record) => relation(record) > 0);
 			// A page shorter than asked reaches the list's end: nothing after the group to anchor on.
-			const reachesEnd = above.length < size;
-			if (!reachesEnd && (last === undefined || compareInList(order, last, top) <= 0)) {
-				// Records inserted ahead pushed the group below this page's end: reach further down.
-				slack = slack * 2 + 1;
-				continue;
-			}
-			if (aboveOffset > 0 && compareInList(order, keyAt(above, 0), top) >= 0) {
-				// The page starts inside the group: the group is larger than a page.
-				if (above.length < size || size >= maxPageSize) {
-					return fail('tiesTooLarge', `More than ${above.length - 1} records share one sort key, more than the server returns in one page`);
+			const hasAfter = after >= 0 || above.length < size;
+			const hasBefore = aboveOffset === 0 || first > 0;
+			if (hasBefore && hasAfter) break;
+			if (!hasBefore) {
+				if (after === 0) {
+					// Wholly after the group: move up a page.
+					aboveOffset = Math.max(0, aboveOffset - (size - 1));
+				} else if (hasAfter) {
+					// Starts inside the group: move up, a little first.
+					aboveOffset = Math.max(0, aboveOffset - upStep);
+					upStep *= 2;
+				} else {
+					grow(above.length);
 				}
-				size = Math.min(maxPageSize, size * 2);
-				continue;
+			} else if (first === above.length) {
+				// Wholly before the group: it was pushed further down.
+				aboveOffset += size - 1;
+			} else if (first > 1) {
+				// The group starts on this page and ends below it: start just before the group.
+				aboveOffset += first - 1;
+			} else {
+				grow(above.length);
 			}
-			break;
 		}
 		offset = aboveOffset;
 		page = above;
