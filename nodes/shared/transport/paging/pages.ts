@@ -1,9 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { compareInList, inListOrder, type ListOrder, type SortKey } from './listOrder';
+import { failWithPagingError, type FetchPage, type PagingFailure } from './failures';
+import { readTieGroup } from './sortedList';
 
-/** Reads `limit` records starting at `offset` (offset/limit, skip/count, startPosition/numberOfRecords...). */
-export type FetchPage = (offset: number, limit: number) => Promise<IDataObject[]>;
+export { PagingError, type FetchPage, type PagingFailure } from './failures';
 
 export interface PagingOptions {
 	/** Records asked for per request. */
@@ -43,8 +44,6 @@ export interface PagingOptions {
 	maxPageSize?: number;
 }
 
-export type PagingFailure = 'unstable' | 'tooManyRequests' | 'repeating' | 'tiesTooLarge';
-
 export interface Page {
 	/** Records not returned before, in list order. */
 	records: IDataObject[];
@@ -53,21 +52,6 @@ export interface Page {
 	/** How the page was joined to the one before: on sort keys (the list is in `order`) or on ids. */
 	joinedOn: 'key' | 'id';
 }
-
-export class PagingError extends Error {
-	override name = 'PagingError';
-
-	constructor(
-		message: string,
-		readonly reason: PagingFailure,
-	) {
-		super(message);
-	}
-}
-
-const failWithPagingError = (reason: PagingFailure, message: string): never => {
-	throw new PagingError(message, reason);
-};
 
 // Pages in a row that bring nothing new before the read gives up: a server that ignores the
 // offset would otherwise be read until maxRequests.
@@ -185,9 +169,6 @@ function lastIndexIn(page: IDataObject[], ids: Set<string>, idOf: (record: IData
 	return -1;
 }
 
-const tiesMessage = (count: number, capped: boolean) =>
-	`More than ${count} records share one sort key, more than the server ${capped ? 'returns in one page' : 'is asked for in one page'}`;
-
 /**
  * Reads a list sorted by `order`, joining pages on sort keys.
  *
@@ -211,25 +192,39 @@ async function* readByKey(fetchPage: FetchPage, options: PagingOptions, order: L
 	let largest = 0;
 	let requests = 0;
 	let idle = 0;
-	// Every record before this key has been returned; the records with it have not.
-	let frontier: SortKey | undefined;
+	// Every record before this key has been returned, and with `done` also the ones with it.
+	let frontier: { key: SortKey; done: boolean } | undefined;
 	// The page length before the page was enlarged for a tie group, to notice a server that caps it.
 	let lengthBeforeGrowth: number | undefined;
 	let stepBack = 1;
 	const keyAt = (page: IDataObject[], index: number) => order.keyOf(page[index]) as SortKey;
+	// Whether a record keyed `key` has been returned, as far as the frontier tells.
+	const behind = (key: SortKey) => {
+		if (frontier === undefined) return false;
+		const relation = compareInList(order, key, frontier.key);
+		return relation < 0 || (relation === 0 && frontier.done);
+	};
+	const counted: FetchPage = async (at, limit) => {
+		if (++requests > maxRequests) return fail('tooManyRequests', `Reading the list needed more than ${maxRequests} requests`);
+		return await fetchPage(at, limit);
+	};
+	const fresh = (records: IDataObject[]) =>
+		records.filter((record) => {
+			const id = idOf(record);
+			if (id === undefined) return true;
+			if (returned.has(id)) return false;
+			returned.add(id);
+			return true;
+		});
 
 	for (;;) {
-		if (requests >= maxRequests) {
-			return fail('tooManyRequests', `Reading the list needed more than ${maxRequests} requests`);
-		}
-		requests++;
-		const page = await fetchPage(offset, size);
+		const page = await counted(offset, size);
 		if (!inListOrder(order, page)) {
 			// Not sorted as expected: join by ids from the start, returning only what is new.
 			yield* readById(fetchPage, { ...options, overlap: true, order: undefined, returned, maxRequests: maxRequests - requests });
 			return;
 		}
-		if (frontier !== undefined && offset > 0 && (page.length === 0 || compareInList(order, keyAt(page, 0), frontier) >= 0)) {
+		if (frontier !== undefined && offset > 0 && (page.length === 0 || !behind(keyAt(page, 0)) || (!frontier.done && compareInList(order, keyAt(page, 0), frontier.key) === 0))) {
 			// Records ahead left the list, so this page starts inside (or past) the group: step back,
 			// a little first (as far as records left), then further.
 			offset = Math.max(0, offset - stepBack);
@@ -242,56 +237,60 @@ async function* readByKey(fetchPage: FetchPage, options: PagingOptions, order: L
 		const ends = page.length === 0 || (short && (largest >= size || !confirmShortFirstPage || page.length < largest));
 		let takeUpTo = page.length;
 		let lastGroupStart = 0;
+		let wholeGroup: IDataObject[] | undefined;
+		let nextOffset = offset;
 		if (!ends) {
 			const lastKey = keyAt(page, page.length - 1);
 			lastGroupStart = page.length - 1;
 			while (lastGroupStart > 0 && compareInList(order, keyAt(page, lastGroupStart - 1), lastKey) === 0) lastGroupStart--;
+			let tooLarge = false;
 			if (lastGroupStart > 1) {
 				takeUpTo = lastGroupStart;
 			} else if (short) {
 				// The last group (after at most the anchor) fills a page shorter than asked: the
 				// end of the list, or a server that caps pages below what a tie group needs.
-				requests++;
-				const next = await fetchPage(offset + page.length, size);
-				if (next.length > 0) return fail('tiesTooLarge', tiesMessage(page.length - 1, true));
-				lastGroupStart = -1;
-			} else if (lengthBeforeGrowth !== undefined && page.length <= lengthBeforeGrowth) {
-				// A larger page was asked for and not given.
-				return fail('tiesTooLarge', tiesMessage(page.length - 1, true));
-			} else if (size >= maxPageSize) {
-				return fail('tiesTooLarge', tiesMessage(size - 1, false));
+				const next = await counted(offset + page.length, size);
+				if (next.length > 0) tooLarge = true;
+				else lastGroupStart = -1;
+			} else if ((lengthBeforeGrowth !== undefined && page.length <= lengthBeforeGrowth) || size >= maxPageSize) {
+				// A larger page was asked for and not given, or may not be asked for.
+				tooLarge = true;
 			} else {
 				// The last group may be larger than a page: read the same place with a larger page.
 				lengthBeforeGrowth = page.length;
 				size = Math.min(maxPageSize, size * 2);
 				continue;
 			}
+			if (tooLarge) {
+				// Read the group on its own; the next page starts at its last record.
+				const group = await readTieGroup(counted, { order, key: lastKey, near: offset + lastGroupStart, pageSize: Math.min(size, Math.max(2, page.length)), idOf, fail });
+				wholeGroup = group.records;
+				takeUpTo = lastGroupStart;
+				nextOffset = Math.max(0, group.end - 1);
+			}
 		}
 		lengthBeforeGrowth = undefined;
 
 		let from = 0;
-		if (frontier !== undefined) {
-			while (from < takeUpTo && compareInList(order, keyAt(page, from), frontier) < 0) from++;
-		}
-		const records = page.slice(from, takeUpTo).filter((record) => {
-			const id = idOf(record);
-			if (id === undefined) return true;
-			if (returned.has(id)) return false;
-			returned.add(id);
-			return true;
-		});
+		while (from < takeUpTo && behind(keyAt(page, from))) from++;
+		const records = fresh([...page.slice(from, takeUpTo), ...(wholeGroup ?? [])]);
 		yield { records, read: page, joinedOn: 'key' };
 		if (ends || lastGroupStart < 0) return;
 		largest = Math.max(largest, page.length);
-		const next = keyAt(page, lastGroupStart);
+		const nextKey = keyAt(page, page.length - 1);
 		// No step forward: a server ignoring the offset, or (briefly) records inserted ahead as fast as it reads.
-		const stuck = records.length === 0 && frontier !== undefined && compareInList(order, next, frontier) <= 0;
+		const stuck = records.length === 0 && frontier !== undefined && compareInList(order, nextKey, frontier.key) <= 0;
 		idle = stuck ? idle + 1 : 0;
 		if (idle >= MAX_STUCK_PAGES) {
 			return fail('repeating', `The server sent ${MAX_STUCK_PAGES} pages in a row holding only records already read`);
 		}
-		frontier = next;
-		// The next page starts at the anchor: the record just before the last group.
-		offset += lastGroupStart - 1;
+		if (wholeGroup) {
+			frontier = { key: nextKey, done: true };
+			offset = nextOffset;
+		} else {
+			frontier = { key: nextKey, done: false };
+			// The next page starts at the anchor: the record just before the last group.
+			offset += lastGroupStart - 1;
+		}
 	}
 }

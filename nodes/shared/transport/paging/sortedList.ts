@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { compareInList, inListOrder, type ListOrder, type SortKey } from './listOrder';
-import type { FetchPage, PagingFailure } from './pages';
+import { failWithPagingError, type FetchPage, type PagingFailure } from './failures';
 
 /**
  * Reading the END of a range of a sorted list without reading the rest: the
@@ -37,9 +37,7 @@ export interface LocateOptions {
 	fail?: (reason: PagingFailure, message: string) => never;
 }
 
-const failWith = (reason: PagingFailure, message: string): never => {
-	throw Object.assign(new Error(message), { reason });
-};
+const failWith = failWithPagingError;
 
 /** Finds where the range ends, with one-record probes: about 2·log2(distance from the guess) of them. */
 export async function locateBoundary(fetchPage: FetchPage, options: LocateOptions): Promise<Boundary> {
@@ -86,6 +84,111 @@ export async function locateBoundary(fetchPage: FetchPage, options: LocateOption
 		else hi = middle;
 	}
 	return { lo, hi };
+}
+
+/** The first position from `guess` on where `test` holds (it holds from some position to the end). */
+async function firstPositionWhere(test: (position: number) => Promise<boolean>, guess: number): Promise<number> {
+	let lo = -1;
+	let hi: number;
+	let probe = Math.max(0, guess);
+	let step = 1;
+	if (await test(probe)) {
+		hi = probe;
+		while (hi > 0) {
+			probe = Math.max(0, hi - step);
+			if (!(await test(probe))) {
+				lo = probe;
+				break;
+			}
+			hi = probe;
+			step *= 2;
+		}
+	} else {
+		lo = probe;
+		for (;;) {
+			probe = lo + step;
+			if (await test(probe)) break;
+			lo = probe;
+			step *= 2;
+		}
+		hi = probe;
+	}
+	while (hi - lo > 1) {
+		const middle = Math.floor((lo + hi) / 2);
+		if (await test(middle)) hi = middle;
+		else lo = middle;
+	}
+	return hi;
+}
+
+export interface TieGroupOptions {
+	order: ListOrder;
+	key: SortKey;
+	/** A position in or near the group. */
+	near: number;
+	pageSize: number;
+	idOf?: (record: IDataObject) => string | undefined;
+	fail?: (reason: PagingFailure, message: string) => never;
+	/** Reads of the group before giving up (its ties may come in another order each time). */
+	maxPasses?: number;
+}
+
+export interface TieGroup {
+	records: IDataObject[];
+	/** The group's first position and the position after its last, when it was read. */
+	start: number;
+	end: number;
+}
+
+/**
+ * Every record with one sort key, when there are more than one page holds.
+ * Where the group starts and ends is found with one-record probes (positions
+ * of keys do not depend on how ties are ordered), then its positions are read
+ * page by page until as many different records as it holds have been seen:
+ * one pass when the server keeps ties in one order, more when it shuffles them.
+ */
+export async function readTieGroup(fetchPage: FetchPage, options: TieGroupOptions): Promise<TieGroup> {
+	const { order, key, pageSize, idOf = defaultId, fail = failWith, maxPasses = 16 } = options;
+	const keyOfPosition = async (position: number): Promise<SortKey | undefined> => {
+		const [record] = await fetchPage(position, 1);
+		return record === undefined ? undefined : (order.keyOf(record) as SortKey);
+	};
+	const found = new Map<string, IDataObject>();
+	let start = 0;
+	let end = 0;
+	for (let pass = 0; pass < maxPasses; pass++) {
+		// Where the group is: its start, its end, and its start again, so that records inserted
+		// ahead meanwhile (which move both) cannot make it look larger than it is.
+		const startOf = async (near: number) =>
+			await firstPositionWhere(async (position) => {
+				const at = await keyOfPosition(position);
+				return at === undefined || compareInList(order, at, key) >= 0;
+			}, near);
+		let measured = false;
+		for (let attempt = 0; attempt < 5 && !measured; attempt++) {
+			start = await startOf(pass === 0 && attempt === 0 ? options.near : start);
+			end = await firstPositionWhere(async (position) => {
+				const at = await keyOfPosition(position);
+				return at === undefined || compareInList(order, at, key) > 0;
+			}, Math.max(start, end));
+			measured = (await startOf(start)) === start;
+		}
+		if (!measured) return fail('unstable', 'The list kept moving while a group of records with one sort key was counted');
+		for (let position = start; position < end; ) {
+			const page = await fetchPage(position, Math.min(pageSize, end - position));
+			if (page.length === 0) break;
+			for (const record of page) {
+				const id = idOf(record);
+				if (id !== undefined && compareInList(order, order.keyOf(record) as SortKey, key) === 0) found.set(id, record);
+			}
+			position += page.length;
+		}
+		if (found.size >= end - start) return { records: [...found.values()], start, end };
+	}
+	return fail(
+		'tiesTooLarge',
+		`${end - start} records share one sort key and the server returned only ${found.size} different ones of them in ${maxPasses} reads`,
+	);
 }
 
 export interface UpwardOptions {
@@ -154,6 +257,8 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 	let page: IDataObject[] = [];
 	// Pages of this length have been served in full; a shorter one then ends the list.
 	let served = 0;
+	// The server serves no page longer than `size`.
+	let capped = false;
 	for (let attempt = 0; ; attempt++) {
 		if (attempt >= MAX_PLACEMENTS) return fail('unstable', 'The list kept moving while its end was looked for');
 		page = await fetch(offset, size);
@@ -179,6 +284,7 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 				// Read on as if it caps; a page shorter than that then proves the end.
 				size = page.length;
 				served = page.length;
+				capped = true;
 				offset += page.length - 1;
 				continue;
 			}
@@ -212,11 +318,18 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 		let aboveOffset = Math.max(0, groupEndPosition + slackOf(size) - (size - 1));
 		let above: IDataObject[] = [];
 		let upStep = 1;
-		const grow = (seen: number): void => {
-			if (seen < size || size >= maxPageSize) {
-				fail('tiesTooLarge', `More than ${seen - 1} records share one sort key, more than the server returns in one page`);
+		// Set once the whole `top` group has been read on its own (it does not fit a page).
+		let topDone = false;
+		let tieRecords: IDataObject[] = [];
+		const grow = async (seen: number): Promise<void> => {
+			if (seen >= size && size < maxPageSize && !capped) {
+				size = Math.min(maxPageSize, size * 2);
+				return;
 			}
-			size = Math.min(maxPageSize, size * 2);
+			const group = await readTieGroup(fetch, { order, key: top, near: aboveOffset, pageSize: capped ? size : maxPageSize, idOf, fail });
+			tieRecords = fresh(group.records);
+			topDone = true;
+			aboveOffset = Math.max(0, group.start + slackOf(size) - (size - 1));
 		};
 		for (let attempt = 0; ; attempt++) {
 			if (attempt >= 3 * MAX_PLACEMENTS) return fail('unstable', 'The list kept moving while it was read');
@@ -224,12 +337,14 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 			if (above.length < size && !rangeEndsList) {
 				// Shorter than asked far from the list's end: the server caps pages at this length.
 				size = Math.max(4, above.length);
+				capped = true;
 				continue;
 			}
 			const relation = (record: IDataObject) => compareInList(order, order.keyOf(record) as SortKey, top);
 			let first = above.findIndex((record) => relation(record) >= 0);
 			if (first < 0) first = above.length;
-			const after = above.findIndex((record) => relation(record) > 0);
+			// Once the group is done, any of its records anchors the page as well.
+			const after = above.findIndex((record) => relation(record) > (topDone ? -1 : 0));
 			// A page shorter than asked reaches the list's end: nothing after the group to anchor on.
 			const hasAfter = after >= 0 || above.length < size;
 			const hasBefore = aboveOffset === 0 || first > 0;
@@ -243,7 +358,7 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 					aboveOffset = Math.max(0, aboveOffset - upStep);
 					upStep *= 2;
 				} else {
-					grow(above.length);
+					await grow(above.length);
 				}
 			} else if (first === above.length) {
 				// Wholly before the group: it was pushed further down.
@@ -252,9 +367,10 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 				// The group starts on this page and ends below it: start just before the group.
 				aboveOffset += first - 1;
 			} else {
-				grow(above.length);
+				await grow(above.length);
 			}
 		}
+		if (tieRecords.length > 0) yield { records: tieRecords, upper: top };
 		offset = aboveOffset;
 		page = above;
 	}
