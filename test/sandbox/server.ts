@@ -174,6 +174,15 @@ export class Sandbox implements KaptureSandbox {
 		return this.accountLimit.stats();
 	}
 
+	setCredentials(update: { username?: string; password?: string; authKey?: string }): void {
+		for (const key of ['username', 'password', 'authKey'] as const) {
+			const value = update[key];
+			if (value === undefined) continue;
+			this.auth[key] = value;
+			this.credentials[key] = value;
+		}
+	}
+
 	setTieOrder(order: TieOrder): void {
 		this.settings.tieOrder = order;
 	}

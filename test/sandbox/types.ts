@@ -290,6 +290,8 @@ export interface KaptureSandbox {
 	accountRateLimitStats(): AccountRateLimitStats;
 	/** See SandboxOptions.searchDelayMs; applies to orders created from now on. */
 	setSearchDelay(ms: number): void;
+	/** Changes the accepted secrets from now on, as an administrator rotating them in Kapture would. */
+	setCredentials(update: { username?: string; password?: string; authKey?: string }): void;
 	/** See SandboxOptions.tieOrder. */
 	setTieOrder(order: 'id' | 'shuffled'): void;
 	faults: {

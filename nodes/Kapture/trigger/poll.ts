@@ -176,7 +176,12 @@ export async function pollNewOrders(this: IPollFunctions): Promise<INodeExecutio
 		beforeRequest: () => clock.check(),
 		fail,
 	});
-	read.serverNow = dateHeaderNow ?? kaptureNowFromOrders(read.kept.map(({ order }) => order)) ?? Date.now();
+	read.serverNow = dateHeaderNow ?? kaptureNowFromOrders(read.kept.map(({ order }) => order)) ?? null;
+	if (read.serverNow === null) {
+		// No Date header and no order to tell Kapture's clock: the host's only caps the horizon.
+		read.serverNow = Date.now();
+		read.serverNowFromHost = true;
+	}
 
 	// From here to the return there is no await: the decision is made on the live state.
 	const staticData = this.getWorkflowStaticData('node');

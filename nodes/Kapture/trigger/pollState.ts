@@ -64,6 +64,13 @@ export interface TriggerState {
 	seen: SeenGroup[];
 	/** Where the window start was found in Kapture's list last time (a backlog is being worked through). */
 	hint: PositionHint | null;
+	/**
+	 * Kapture's clock, minus the overlap window, at the read that covered
+	 * everything below the horizon: every order dated below it had been shown
+	 * then, so that read need not be repeated there. While a backlog is worked
+	 * through, far behind Kapture's clock, the window starts at the horizon itself.
+	 */
+	settled: number | null;
 }
 
 export interface PositionHint {
@@ -147,9 +154,12 @@ export function readState(raw: unknown, filterKey: string): TriggerState | undef
 		rawHint && isFiniteNumber(rawHint.windowStart) && isFiniteNumber(rawHint.position)
 			? { windowStart: rawHint.windowStart, position: rawHint.position }
 			: null;
+	const settled = stored.settled ?? null;
+	if (settled !== null && !isFiniteNumber(settled)) return undefined;
 	return {
 		version: STATE_VERSION,
 		filterKey,
+		settled: settled as number | null,
 		horizon: horizon as number | null,
 		floor: floor as number | null,
 		startDay: startDay as string | null,
@@ -161,7 +171,9 @@ export function readState(raw: unknown, filterKey: string): TriggerState | undef
 
 /** Lowest createDate a poll looks at, or null when there is no lower bound yet. */
 export function windowStart(state: TriggerState, overlapMs: number): number | null {
-	const fromHorizon = state.horizon === null ? null : state.horizon - Math.max(0, overlapMs);
+	const { horizon, settled } = state;
+	const fromHorizon =
+		horizon === null ? null : Math.max(horizon - Math.max(0, overlapMs), settled === null ? -Infinity : Math.min(horizon, settled));
 	if (fromHorizon === null) return state.floor;
 	return state.floor === null ? fromHorizon : Math.max(fromHorizon, state.floor);
 }
@@ -288,16 +300,18 @@ export function initialState({ filterKey, found, serverNow, probeDay, overlapMs,
 		idLow: 0,
 		seen: [],
 		hint: null,
+		settled: null,
 	};
 	const newest = found.length === 0 ? null : found.reduce((best, key) => (compareKeys(key, best) > 0 ? key : best));
 	// Without Kapture's clock the newest order is the best estimate of "now" (what 0.1.x used).
 	const now = serverNow ?? newest?.createDate ?? null;
 	if (now === null) return empty;
-	if (lookbackMs > 0) return { ...empty, horizon: now - lookbackMs, floor: now - lookbackMs, startDay: null };
+	const settled = serverNow === null ? null : serverNow - Math.max(0, overlapMs);
+	if (lookbackMs > 0) return { ...empty, horizon: now - lookbackMs, floor: now - lookbackMs, startDay: null, settled };
 	const start = now - Math.max(0, overlapMs);
 	const recent = found.filter((key) => key.createDate >= start);
 	return compact(
-		{ ...empty, horizon: now, floor: start, startDay: null, seen: remember([], recent) },
+		{ ...empty, horizon: now, floor: start, startDay: null, seen: remember([], recent), settled },
 		overlapMs,
 		null,
 	);
@@ -316,6 +330,8 @@ export interface WindowRead<T> {
 	upper: number | null;
 	/** Kapture's clock when the read began; null when unknown. */
 	serverNow: number | null;
+	/** Whether `serverNow` is a guess from the n8n host's clock (Kapture's answers told nothing). */
+	serverNowFromHost?: boolean;
 	/** Where the window start was found, when the read did not reach the newest order. */
 	hint: PositionHint | null;
 	/** The smallest id among orders the read found new but did not keep (the cap); null when none. */
@@ -386,6 +402,12 @@ export function selectNew<T>(
 				emit.map(({ key }) => key),
 			),
 			hint: caughtUp ? null : (read.hint ?? live.hint),
+			// What Kapture had shown belongs to the read that covered everything below the horizon:
+			// another poll's later clock says nothing about orders that read did not cover.
+			settled:
+				horizon === live.horizon || read.serverNow === null || read.serverNowFromHost
+					? live.settled
+					: read.serverNow - Math.max(0, overlapMs),
 		},
 		overlapMs,
 		foldBelow,
@@ -409,6 +431,13 @@ export function mergeStates(a: TriggerState, b: TriggerState, overlapMs: number)
 		floor: maxOrNull(a.floor, b.floor),
 		startDay: horizon === null ? (a.startDay ?? b.startDay) : null,
 		idLow: Math.max(a.idLow, b.idLow),
+		// The horizon and what was settled below it come from one read: keep them together.
+		settled:
+			(a.horizon ?? -Infinity) > (b.horizon ?? -Infinity)
+				? a.settled
+				: (b.horizon ?? -Infinity) > (a.horizon ?? -Infinity)
+					? b.settled
+					: maxOrNull(a.settled, b.settled),
 		seen: remember(a.seen, seenB),
 		hint: (a.horizon ?? -Infinity) >= (b.horizon ?? -Infinity) ? a.hint : b.hint,
 	};

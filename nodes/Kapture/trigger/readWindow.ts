@@ -188,28 +188,44 @@ export async function readWindow(fetchPage: FetchPage, options: WindowOptions): 
 
 	// How many orders a top-down read may go through before looking for the window start instead.
 	const topDownLimit = cap + options.handledInWindow + pageSize;
-	let guess = options.hint && options.hint.windowStart === windowStart ? options.hint.position : undefined;
+	// After a poll that did not catch up, the window start is near where that poll found its own.
+	let guess = options.hint ? options.hint.position : undefined;
 
 	if (guess === undefined || windowStart === null) {
 		let read = 0;
+		let backlog = false;
 		try {
 			const pages = readPages(fetch, { pageSize, order: NEWEST_FIRST, maxRequests, fail: pagingFail });
+			let first = true;
 			for await (const page of pages) {
 				for (const order of page.records) offer(order);
 				read += page.read.length;
 				if (page.joinedOn !== 'key' || windowStart === null) continue;
 				const last = page.read[page.read.length - 1];
 				if (last !== undefined && keyOf(last).createDate < windowStart) return result(null, null);
-				if (read >= topDownLimit) break;
+				if (read >= topDownLimit) {
+					backlog = true;
+					break;
+				}
+				if (first) {
+					// More than a page: one probe tells a backlog (read from its oldest end) from a few pages.
+					first = false;
+					const [far] = await fetch(topDownLimit, 1);
+					if (far !== undefined && keyOf(far).createDate >= windowStart) {
+						backlog = true;
+						break;
+					}
+				}
 			}
-			if (read < topDownLimit || windowStart === null) return result(null, null);
+			// The list ended inside the window: all of it was read.
+			if (!backlog || windowStart === null) return result(null, null);
 		} catch (error) {
 			if (error instanceof PollOutOfTime) return nothing(windowStart === null ? null : { windowStart, position: read });
 			throw error;
 		}
 		// A backlog: the top-down orders are not the oldest; start again from the window start.
 		kept.clear();
-		guess = read;
+		guess = Math.max(read, topDownLimit);
 	}
 
 	let hint: PositionHint = { windowStart, position: guess };

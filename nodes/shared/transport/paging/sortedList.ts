@@ -250,7 +250,9 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 			returned.add(id);
 			return true;
 		});
-	const slackOf = (pageSize: number) => Math.max(1, Math.floor(pageSize / 10));
+	// Records a page reaches past what it needs, for orders inserted ahead between two requests (a
+	// page placed too high is moved down anyway; this saves the extra request on a busy account).
+	const slackOf = (pageSize: number) => Math.floor(pageSize / 10);
 
 	// The bottom page: it must reach past the range (or to the list's end).
 	let offset = Math.max(0, options.hi - (size - 1));
@@ -259,6 +261,7 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 	let served = 0;
 	// The server serves no page longer than `size`.
 	let capped = false;
+	let downSteps = 1;
 	for (let attempt = 0; ; attempt++) {
 		if (attempt >= MAX_PLACEMENTS) return fail('unstable', 'The list kept moving while its end was looked for');
 		page = await fetch(offset, size);
@@ -274,9 +277,11 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 		}
 		if (pastRange < 0 && page.length > 0) {
 			if (page.length === size) {
-				// Wholly inside the range: it ends further down (records were inserted ahead).
+				// Wholly inside the range: it ends further down (records were inserted ahead), by a page
+				// or more each time.
 				served = Math.max(served, size);
-				offset += size - 1;
+				offset += (size - 1) * downSteps;
+				downSteps *= 2;
 				continue;
 			}
 			if (served < size) {
@@ -285,7 +290,8 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 				size = page.length;
 				served = page.length;
 				capped = true;
-				offset += page.length - 1;
+				// The located end of the range at the end of a page of this size.
+				offset = Math.max(offset + 1, options.hi - (size - 1));
 				continue;
 			}
 			// The list's end: pages as long as asked were served before.

@@ -70,6 +70,11 @@ export class TriggerRun {
 		});
 	}
 
+	/** The engine polling this run (its credentials helper stands for n8n's stored credentials). */
+	engineForTests(): Engine {
+		return this.engine;
+	}
+
 	get staticData(): IDataObject {
 		return this.activation.staticData();
 	}

@@ -37,6 +37,7 @@ const base = (over: Partial<TriggerState> = {}): TriggerState => ({
 	idLow: 0,
 	seen: [[T - MIN, [1]]],
 	hint: null,
+	settled: null,
 	...over,
 });
 
@@ -72,6 +73,7 @@ describe('stored state', () => {
 			floor: v1State.kaptureOrderTrigger.floor,
 			idLow: 0,
 			hint: null,
+			settled: null,
 		});
 		expect(state?.seen).toEqual(v1State.kaptureOrderTrigger.seen);
 		for (const id of written01.emitted) expect(state?.seen.some(([, ids]) => ids.includes(id))).toBe(true);
