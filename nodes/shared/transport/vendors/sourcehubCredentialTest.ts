@@ -86,7 +86,7 @@ export async function sourceHubCredentialTest(
 	// n8n gives a credential test function one way to send: the legacy `request`
 	// helper (ICredentialTestFunctions has no httpRequest, up to n8n 2.40 at least;
 	// n8n-io/n8n#25190). n8n's no-deprecated-workflow-functions rule still flags
-	// `this.helpers.request` here, and its scanner ignores eslint-disable comments,
+	// `this.helpers.request` here, and its scanner ignores inline disable comments,
 	// so the helper is taken by name. The test of this file fails once n8n offers
 	// credential tests httpRequest: then switch to it.
 	const { request: legacyRequest } = this.helpers;
