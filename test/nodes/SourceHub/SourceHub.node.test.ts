@@ -11,6 +11,7 @@ import { SourceHubApi } from '../../../credentials/SourceHubApi.credentials';
 import { SourceHub } from '../../../nodes/SourceHub/SourceHub.node';
 import { encodingsOf } from '../../../nodes/shared/transport/secrets';
 import { createEngine } from '../../helpers/engine';
+import { editorSubtitle, listedOperations } from '../../helpers/subtitle';
 import { fixture } from '../../sandbox/helpers';
 import { ECHO_KINDS, startEchoServer, type EchoKind, type EchoServer } from '../shared/transport/__fixtures__/echoServer';
 import { byId, CUSTOMER, errorMessage, NODE, PHONE, PRODUCT, setup, type Harness } from './setup';
@@ -29,8 +30,23 @@ describe('description', () => {
 			order: [['create', 'Create an order'], ['get', 'Get an order'], ['getAll', 'Get many orders']],
 			cart: [['get', 'Get a cart']],
 		});
-		const subtitle = String(description.subtitle);
-		for (const label of ['"Create order"', '"Get order"', '"Get Many order"', '"Get cart"']) expect(subtitle).toContain(label);
+	});
+
+	it('shows the picked operation under the node: its listed name and its resource, for every listed operation', () => {
+		const node = new SourceHub();
+		const listed = listedOperations(node);
+		expect(listed.map(([resource, operation]) => `${resource}:${operation}`).sort()).toEqual(['cart:get', 'order:create', 'order:get', 'order:getAll']);
+		for (const [resource, operation, name] of listed) expect(editorSubtitle(node, { resource, operation })).toBe(`${name} ${resource}`);
+		// A node fresh from the panel, with only the defaults.
+		expect(editorSubtitle(node, {})).toBe('Create order');
+	});
+
+	it('the written-out subtitle names no operation the node does not list', () => {
+		const labels = /^=\{\{ \((\{.*\})\)\[\$parameter\["resource"\]\]\[\$parameter\["operation"\]\] \}\}$/.exec(String(description.subtitle))?.[1];
+		const named = Object.entries(JSON.parse(labels ?? '{}') as Record<string, Record<string, string>>).flatMap(([resource, operations]) =>
+			Object.keys(operations).map((operation) => `${resource}:${operation}`),
+		);
+		expect(named.sort()).toEqual(listedOperations(new SourceHub()).map(([resource, operation]) => `${resource}:${operation}`).sort());
 	});
 
 	it('puts required fields first and the rest in collections', () => {
