@@ -129,6 +129,7 @@ export class Sandbox implements KaptureSandbox {
 			apiUserId: this.settings.apiUserId,
 			dataSeed: options.dataSeed ?? DEFAULTS.dataSeed,
 			clock: this.clock,
+			attr1Choices: checkedChoices(options.attr1Choices),
 		});
 		this.store.searchDelayMs = checkedMs(options.searchDelayMs ?? 0);
 		const faults = this.faultController;
@@ -485,6 +486,13 @@ function queryNumber(params: URLSearchParams, key: string, fallback: number): nu
 function checkedCap(n: number): number {
 	if (!Number.isInteger(n) || n < 1) throw new Error(`pageSizeCap must be a whole number >= 1, got ${n}`);
 	return n;
+}
+
+/** A copy of the attr1 choices; an empty list would leave nothing to pick. */
+function checkedChoices(choices: readonly string[] | undefined): readonly string[] | undefined {
+	if (choices === undefined) return undefined;
+	if (choices.length === 0) throw new Error('attr1Choices needs at least one value');
+	return [...choices];
 }
 
 function checkedMs(ms: number): number {

@@ -66,6 +66,14 @@ export interface SandboxOptions {
 	 * search index that lags behind writes: tests use it to prove a bounded wait.
 	 */
 	searchDelayMs?: number;
+	/**
+	 * Generated orders (seed, `seedOrders`, `POST /__sandbox/orders`) take their
+	 * custom attribute 1 from these values instead of a sales channel ('', web,
+	 * store, phone). The demo puts SourceHub customer ids here, so every sample
+	 * order maps to a SourceHub customer. The PRNG draws the same numbers either
+	 * way: every other generated field stays as it was.
+	 */
+	attr1Choices?: readonly string[];
 }
 
 /** `Api`: the API names of the sandbox the fault is for (Kapture's by default, SourceHub's has its own). */

@@ -39,6 +39,7 @@ export const SOURCEHUB_DEFAULTS = {
 	overLimitCount: 'refuse',
 	pageSizeCap: 100,
 	listOrder: 'newestFirst',
+	refillCarts: false,
 	maxLogEntries: 200_000,
 	slowDelayMs: 1000,
 	maxBodyBytes: 1024 * 1024,
@@ -123,6 +124,7 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 			overLimitCount: options.overLimitCount ?? SOURCEHUB_DEFAULTS.overLimitCount,
 			pageSizeCap: options.pageSizeCap ?? SOURCEHUB_DEFAULTS.pageSizeCap,
 			listOrder: options.listOrder ?? SOURCEHUB_DEFAULTS.listOrder,
+			refillCarts: options.refillCarts ?? SOURCEHUB_DEFAULTS.refillCarts,
 		};
 		this.configure({});
 		this.log = new RequestLog(options.maxLogEntries ?? SOURCEHUB_DEFAULTS.maxLogEntries);

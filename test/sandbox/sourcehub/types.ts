@@ -52,6 +52,14 @@ export interface SourceHubSandboxOptions {
 	pageSizeCap?: number;
 	/** Order of `GET /orders`: newest first (default) or oldest first. Undocumented. */
 	listOrder?: 'newestFirst' | 'oldestFirst';
+	/**
+	 * Demo only, not SourceHub's behaviour: after an order is placed from a
+	 * cart, the customer's cart is filled again with the same products and
+	 * quantities (new cart item ids), as if the customer shopped again. Stock
+	 * still goes down, so a refilled cart runs out in time. `npm run dev` turns
+	 * it on so every sample Kapture order can place a SourceHub order. Default false.
+	 */
+	refillCarts?: boolean;
 	/** Silence the sandbox's own warnings (handler crashes). */
 	quiet?: boolean;
 	/** Print one line per request to stdout (default false; the CLI turns it on). */
@@ -179,7 +187,9 @@ export interface SourceHubSandbox {
 	setLatency(ms: number): void;
 	/** Change a knob of SourceHubSandboxOptions while running. */
 	configure(
-		settings: Partial<Pick<SourceHubSandboxOptions, 'placedStatus' | 'emptyList' | 'overLimitCount' | 'pageSizeCap' | 'listOrder'>>,
+		settings: Partial<
+			Pick<SourceHubSandboxOptions, 'placedStatus' | 'emptyList' | 'overLimitCount' | 'pageSizeCap' | 'listOrder' | 'refillCarts'>
+		>,
 	): void;
 	faults: {
 		script(...faults: SourceHubFaultSpec[]): void;
