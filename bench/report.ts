@@ -6,6 +6,7 @@ import { cpus, totalmem, type } from 'node:os';
 import type { AddRow } from './scenarios/add';
 import type { ExactlyOnceResults } from './scenarios/exactlyOnce';
 import type { PullRow } from './scenarios/pull';
+import type { ScrubRow } from './scenarios/scrub';
 import type { TriggerRow } from './scenarios/trigger';
 
 export interface TargetCheck {
@@ -28,6 +29,8 @@ export interface BenchResults {
 	trigger: TriggerRow[];
 	/** Scenario 5, unless skipped (BENCH_SKIP=exactly). */
 	exactlyOnce?: ExactlyOnceResults;
+	/** Scenario 7, unless skipped (BENCH_SKIP=scrub). */
+	scrub?: ScrubRow[];
 	targets: TargetCheck[];
 	notes: string[];
 	totalSeconds: number;
@@ -247,6 +250,13 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'notes' | 'totalS
 			});
 		}
 	}
+	for (const row of r.scrub ?? []) {
+		checks.push({
+			target: `no secret shown after scrubbing: ${row.label}`,
+			holds: !row.leaked,
+			measured: `scrubber cost ${fmt(row.scrubMs, 3)} ms per page (${row.ratio.toFixed(2)}× the read without it)`,
+		});
+	}
 	const busy = r.trigger.find((row) => row.id === 'busy');
 	if (busy) {
 		checks.push({
@@ -285,6 +295,21 @@ function howMeasured(r: BenchResults): string[] {
 		'  the ratios, which were measured side by side, minutes apart at most.',
 	);
 	return lines;
+}
+
+function scrubTable(rows: ScrubRow[]): string {
+	return table(
+		['page', 'size', 'read without scrubbing', 'read through the scrubber', 'scrubber cost', 'ratio', 'secret shown'],
+		rows.map((row) => [
+			row.label,
+			`${fmt(row.bytes / 1024)} KiB`,
+			`${fmt(row.readMs, 3)} ms`,
+			`${fmt(row.scrubbedReadMs, 3)} ms`,
+			`${fmt(row.scrubMs, 3)} ms`,
+			`${row.ratio.toFixed(2)}×`,
+			row.leaked ? '**yes**' : 'no',
+		]),
+	);
 }
 
 export function markdown(r: BenchResults): string {
@@ -341,6 +366,14 @@ export function markdown(r: BenchResults): string {
 					`## 6. What the ERP Order ID lookup costs: ${fmt(r.exactlyOnce.items)} items, no faults, ${r.exactlyOnce.latencyMs} ms latency, ${r.exactlyOnce.parallel} parallel`,
 					'',
 					costTable(r.exactlyOnce.cost),
+					'',
+				]
+			: []),
+		...(r.scrub && r.scrub.length > 0
+			? [
+					'## 7. What scrubbing the secrets out of every answer costs (CPU per page)',
+					'',
+					scrubTable(r.scrub),
 					'',
 				]
 			: []),

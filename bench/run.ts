@@ -3,7 +3,7 @@
 //
 // Env knobs (all optional): BENCH_ROUNDS (rounds of the add scenarios, default 2),
 // BENCH_ITEMS (orders to add, default 2000), BENCH_PULL_ORDERS (default 100000),
-// BENCH_TRIGGER_ORDERS (default 10000), BENCH_SKIP=add,429,pull,trigger,exactly,
+// BENCH_TRIGGER_ORDERS (default 10000), BENCH_SKIP=add,429,pull,trigger,exactly,scrub,
 // BENCH_NO_WRITE=1 (print only, leave docs/ alone), BENCH_N8N_NODES_BASE (see lib/n8nBase.ts),
 // BENCH_REAL_N8N=auto|0|install (the add scenarios in a real n8n 2.40.7 when it is
 // cached: `npm run n8n:install`; 0 = harness only; install = install it if missing,
@@ -22,6 +22,7 @@ import { addContenders, runAddScenario, type AddRow } from './scenarios/add';
 import { runPullScenario, type PullRow } from './scenarios/pull';
 import { runTriggerScenario, type TriggerRow } from './scenarios/trigger';
 import { runExactlyOnceScenario, type ExactlyOnceResults } from './scenarios/exactlyOnce';
+import { runScrubScenario, type ScrubRow } from './scenarios/scrub';
 
 const env = process.env;
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 2);
@@ -134,6 +135,11 @@ async function main(): Promise<void> {
 			});
 		}
 
+		let scrub: ScrubRow[] = [];
+		if (!SKIP.has('scrub')) {
+			scrub = await runScrubScenario(sandbox, { orders: 500, rounds: 5 });
+		}
+
 		const partial = {
 			date: new Date().toISOString(),
 			machine: machineInfo(),
@@ -156,6 +162,7 @@ async function main(): Promise<void> {
 				'429 faults': `${RATE_429 * 100} % of add requests, seeded, Retry-After: 0, at ${LATENCY_429} ms latency, one round`,
 				'pull': `${PULL_ORDERS} orders, sandbox page cap = node max page size ${ours.pageSize.max}, 0 ms latency, each contender in its own child process`,
 				'trigger': `${TRIGGER_ORDERS} new orders after activation, Max Orders per Poll ${TRIGGER_ORDERS}, 0 ms latency`,
+				'scrubber (7)': 'one page of 500 orders from the sandbox (v1 pull, partner pull), read as the transport reads it (interpretAnswer) with and without Scrubber.body first, in the bench process; CPU time per page, median of 5 rounds, the two alternating',
 				'exactly-once (5, 6)': `our node in the harness, Create / Create or Update over v1 with the add scenarios' fields, ${ITEMS} items, ${LATENCY_429} ms latency, Parallel Requests ${ours.parallel.max}; scenario 5 once per contender with seeded faults on every request, scenario 6 ${Math.max(3, ROUNDS)} rounds without faults, contenders alternating, the median shown`,
 			},
 			add,
@@ -163,6 +170,7 @@ async function main(): Promise<void> {
 			pull,
 			trigger,
 			exactlyOnce,
+			scrub,
 		};
 
 		const results: BenchResults = {

@@ -6,6 +6,9 @@ export interface Reply {
 	headers?: Record<string, string>;
 	/** Set for non-JSON answers (the 404/502 HTML pages). */
 	html?: string;
+	/** The body as written, with its content type, when it is not written by JSON.stringify (leak mode). */
+	text?: string;
+	contentType?: string;
 }
 
 /** Settings the handlers read on every request (some can change while running). */

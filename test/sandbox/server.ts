@@ -8,6 +8,7 @@ import { partnerAuthorized, v1Authorized, type AuthConfig } from './auth';
 import { SandboxClock } from './clock';
 import { AFTER_STORING, FaultController } from './faults';
 import { readBody, RequestLog, SandboxHttp, sendReply } from './http';
+import { Leak, type LeakOptions } from './leak';
 import { classifyPushBody, getOrder, orderPush, payment, pullByDates } from './partner';
 import { htmlPage, partnerFailed, v1Failed, type Reply, type Settings } from './reply';
 import { copyOrder, Store } from './store';
@@ -97,6 +98,9 @@ export class Sandbox implements KaptureSandbox {
 	private readonly accountLimit: AccountRateLimiter;
 	private latencyMs: number;
 	private readonly log: RequestLog<RequestLogEntry>;
+	private readonly leak = new Leak();
+	/** Each API request's Authorization and log entry, for leak mode (see leak.ts). */
+	private readonly pending = new WeakMap<http.ServerResponse, { authorization?: string; entry: RequestLogEntry }>();
 	private seq = 0;
 
 	constructor(private readonly options: SandboxOptions = {}) {
@@ -176,6 +180,10 @@ export class Sandbox implements KaptureSandbox {
 		this.store.searchDelayMs = checkedMs(ms);
 	}
 
+	setLeak(options: LeakOptions | undefined): void {
+		this.leak.set(options);
+	}
+
 	seedOrders(
 		n: number,
 		init?: Partial<SandboxOrder> | ((i: number) => Partial<SandboxOrder>),
@@ -237,6 +245,7 @@ export class Sandbox implements KaptureSandbox {
 		this.log.clear();
 		this.seq = 0;
 		this.faultController.clear();
+		this.leak.set(undefined);
 	}
 
 	close(): Promise<void> {
@@ -307,6 +316,7 @@ export class Sandbox implements KaptureSandbox {
 		const api: ApiName = route ? route.api(malformed ? undefined : body) : 'unknown';
 		entry.api = api;
 		entry.authorized = this.authorized(api, req.headers.authorization);
+		if (api !== 'inspect') this.pending.set(res, { authorization: req.headers.authorization, entry });
 
 		const fault = this.faultController.take(api);
 		if (fault) entry.fault = fault.kind;
@@ -469,7 +479,11 @@ export class Sandbox implements KaptureSandbox {
 	// ---- plumbing -------------------------------------------------------------
 
 	private send(res: http.ServerResponse, reply: Reply): void {
-		sendReply(res, reply);
+		const request = this.pending.get(res);
+		if (!request) return sendReply(res, reply);
+		const leaked = this.leak.apply(reply, request.authorization);
+		if (leaked.record) request.entry.leaked = leaked.record;
+		sendReply(res, leaked.reply);
 	}
 
 	private warn(what: string, error: unknown): void {

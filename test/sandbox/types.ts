@@ -2,6 +2,7 @@
 // benchmarks code against these names, so change them only by adding.
 
 import type { AccountRateLimit, AccountRateLimitStats } from './accountLimit';
+import type { LeakOptions, LeakRecord } from './leak';
 
 export type { AccountRateLimit, AccountRateLimitStats } from './accountLimit';
 
@@ -105,6 +106,8 @@ export interface RequestLogEntry {
 	fault?: FaultKind;
 	/** Refused with 429 by the account-wide rate limit (not processed). */
 	rateLimited?: true;
+	/** In leak mode: what the answer quoted back. */
+	leaked?: LeakRecord;
 	/** Wall time from arrival until the response finished (0 while in flight). */
 	durationMs: number;
 }
@@ -314,6 +317,8 @@ export interface KaptureSandbox {
 	counts(): SandboxCounts;
 	requests(): RequestLogEntry[];
 	clearRequests(): void;
+	/** Leak mode (see leak.ts): every API answer quotes the request's secret back; undefined turns it off (so does reset). */
+	setLeak(options: LeakOptions | undefined): void;
 	inFlight(): { current: number; peak: number };
 	resetPeak(): void;
 	/** Empty store, request log and faults; options (and the clock) are kept. */

@@ -2,6 +2,7 @@
 // code against these names, so change them only by adding.
 
 import type { FaultKind, FaultSpec, SandboxClockControl } from '../types';
+import type { LeakOptions, LeakRecord } from '../leak';
 
 export type SourceHubApiName = 'createOrder' | 'getOrder' | 'listOrders' | 'getCart' | 'inspect' | 'unknown';
 
@@ -165,6 +166,8 @@ export interface SourceHubRequestLogEntry {
 	/** Parsed JSON body, raw text when not JSON, undefined when empty. */
 	body: unknown;
 	fault?: FaultKind;
+	/** In leak mode: what the answer quoted back. */
+	leaked?: LeakRecord;
 	durationMs: number;
 }
 
@@ -221,6 +224,8 @@ export interface SourceHubSandbox {
 	 * answered (faulted requests included), so a test can change the data
 	 * between two page reads. `undefined` removes it.
 	 */
+	/** Leak mode (see ../leak.ts): every API answer quotes the request's key back; undefined turns it off (so does reset). */
+	setLeak(options: LeakOptions | undefined): void;
 	beforeAnswer(hook: ((entry: SourceHubRequestLogEntry) => void) | undefined): void;
 	/** Back to the documented example data; empty request log, no faults, no hook. Options and clock stay. */
 	reset(): void;
