@@ -4,7 +4,7 @@
 // (see ./remote.ts); every call is { id, method, args } -> { id, result | error }.
 
 import { startSandbox } from '../../test/sandbox';
-import type { FaultSpec, KaptureSandbox, SandboxOptions } from '../../test/sandbox';
+import type { FaultSpec, KaptureSandbox, PullBehaviour, SandboxOptions } from '../../test/sandbox';
 
 let sandbox: KaptureSandbox | undefined;
 
@@ -76,6 +76,7 @@ const methods: Record<string, (...args: never[]) => unknown> = {
 	orderStats,
 	orderKeyCounts,
 	setSearchDelay: (ms: number) => need().setSearchDelay(ms),
+	setPullBehaviour: (behaviour: Partial<PullBehaviour>) => need().setPullBehaviour(behaviour),
 	/** Seeds n orders; returns only how many and the id range, not the orders. */
 	seedOrders: (n: number, createDateFrom?: number | null, stepMs?: number | null) => {
 		// IPC turns undefined arguments into null.

@@ -3,7 +3,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-import type { FaultSpec, SandboxCounts, SandboxOptions } from '../../test/sandbox';
+import type { FaultSpec, PullBehaviour, SandboxCounts, SandboxOptions } from '../../test/sandbox';
 
 export interface RequestSummary {
 	total: number;
@@ -87,6 +87,7 @@ export class RemoteSandbox {
 	orderKeyCounts = (field: 'erpOrderId' | 'invoiceNo', prefix: string) =>
 		this.call('orderKeyCounts', field, prefix) as Promise<Record<string, number>>;
 	setSearchDelay = (ms: number) => this.call('setSearchDelay', ms) as Promise<void>;
+	setPullBehaviour = (behaviour: Partial<PullBehaviour>) => this.call('setPullBehaviour', behaviour) as Promise<void>;
 	seedOrders = (n: number, createDateFrom?: number, stepMs?: number) =>
 		this.call('seedOrders', n, createDateFrom, stepMs) as Promise<{ count: number; firstId?: number; lastId?: number }>;
 	clockNow = () => this.call('clockNow') as Promise<number>;

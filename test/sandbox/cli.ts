@@ -17,6 +17,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --rate-limit <n>            account-wide limit: at most n requests a second, 429 beyond (default none)
   --sourcehub-port <n>        the SourceHub sandbox's port (default: --port + 1; 0 = any free port)
   --search-delay <ms>         new API orders stay out of searches this long (default 0)
+  --literal-docs              the v1 pull as its page shows it: erpOrderId filters nothing, records lack it
   --quiet                     do not print one line per request
 Env: KAPTURE_SANDBOX_USERNAME, KAPTURE_SANDBOX_PASSWORD, KAPTURE_SANDBOX_AUTH_KEY, SOURCEHUB_SANDBOX_API_KEY`;
 
@@ -42,6 +43,10 @@ function parseArgs(argv: string[]): SandboxOptions & { sourceHubPort?: number } 
 		}
 		if (flag === '--quiet') {
 			options.logRequests = false;
+			continue;
+		}
+		if (flag === '--literal-docs') {
+			options.literalDocs = true;
 			continue;
 		}
 		const key = NUMBER_FLAGS[flag];

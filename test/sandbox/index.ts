@@ -7,11 +7,13 @@ export { FIRST_ORDER_ID, FIRST_CUSTOMER_ID, FIRST_ENQUIRY_ID, FIRST_CONTACT_ID, 
 export { formatLocal, parseDateSpan } from './dates';
 export type {
 	ApiName,
+	ErpOrderIdSearch,
 	FaultKind,
 	FaultSpec,
 	KaptureSandbox,
 	OrderSource,
 	PartnerApi,
+	PullBehaviour,
 	RequestLogEntry,
 	SandboxClockControl,
 	SandboxContact,
