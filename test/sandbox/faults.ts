@@ -4,7 +4,8 @@
 import { Prng } from './random';
 import type { ApiName, FaultKind, FaultSpec } from './types';
 
-const KINDS: readonly FaultKind[] = [
+/** Every fault kind, so tests that go through all of them take a new one without a change. */
+export const FAULT_KINDS: readonly FaultKind[] = [
 	'rateLimit',
 	'serverError',
 	'unavailable',
@@ -39,7 +40,7 @@ export function faultMatches<Api extends string>(spec: FaultSpec<Api>, api: Api,
 }
 
 function validate<Api extends string>(spec: FaultSpec<Api>): FaultSpec<Api> {
-	if (!KINDS.includes(spec.kind)) throw new Error(`unknown fault kind '${String(spec.kind)}'`);
+	if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`unknown fault kind '${String(spec.kind)}'`);
 	return { ...spec };
 }
 

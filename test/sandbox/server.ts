@@ -379,7 +379,10 @@ export class Sandbox implements KaptureSandbox {
 			return route.family === 'v1' ? v1Failed(message, 400) : { ...partnerFailed(message), status: 400 };
 		}
 		try {
-			return route.handle!(this.store, this.settings, body);
+			const before = this.store.orders.length;
+			const reply = route.handle!(this.store, this.settings, body);
+			if (this.store.orders.length > before) entry.createdOrderIds = this.store.orders.slice(before).map((order) => order.id);
+			return reply;
 		} catch (error) {
 			this.warn(`handler for ${entry.path} crashed`, error);
 			return route.family === 'v1' ? v1Failed('Internal server error.', 500) : { ...partnerFailed('ServerFailure: internal error.'), status: 500 };

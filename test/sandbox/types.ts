@@ -131,6 +131,8 @@ export interface RequestLogEntry {
 	fault?: FaultKind;
 	/** Refused with 429 by the account-wide rate limit (not processed). */
 	rateLimited?: true;
+	/** Orders this request created (v1 add, partner push), also when its answer was then lost. */
+	createdOrderIds?: number[];
 	/** Wall time from arrival until the response finished (0 while in flight). */
 	durationMs: number;
 }
