@@ -21,7 +21,6 @@ export function erpOrderIdProblem(erpOrderId: string): string | undefined {
 	if (erpOrderId.includes(',')) {
 		return "contains a comma: Kapture's search reads a comma-separated list there, so it would look for each part instead of the whole ID";
 	}
-	// eslint-disable-next-line no-control-regex
 	if (/[\u0000-\u001f\u007f]/.test(erpOrderId)) {
 		return "contains a line break, tab or other control character, which Kapture's search cannot be relied on to match";
 	}
