@@ -87,6 +87,10 @@ export class RemoteSandbox {
 	orderKeyCounts = (field: 'erpOrderId' | 'invoiceNo', prefix: string) =>
 		this.call('orderKeyCounts', field, prefix) as Promise<Record<string, number>>;
 	setSearchDelay = (ms: number) => this.call('setSearchDelay', ms) as Promise<void>;
+	orderIndex = (invoicePrefix: string) =>
+		this.call('orderIndex', invoicePrefix) as Promise<Array<{ id: number; erpOrderId: string; invoiceNo: string }>>;
+	requestsContaining = (api: string, text: string) => this.call('requestsContaining', api, text) as Promise<number>;
+	insertOrder = (init: Record<string, unknown>) => this.call('insertOrder', init) as Promise<number>;
 	setPullBehaviour = (behaviour: Partial<PullBehaviour>) => this.call('setPullBehaviour', behaviour) as Promise<void>;
 	seedOrders = (n: number, createDateFrom?: number, stepMs?: number) =>
 		this.call('seedOrders', n, createDateFrom, stepMs) as Promise<{ count: number; firstId?: number; lastId?: number }>;
