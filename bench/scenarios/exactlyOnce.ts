@@ -98,6 +98,8 @@ export interface ExactlyOnceRow {
 	itemsWithoutOutput: number;
 	/** Messages of error items whose order exists (a few), to see why. */
 	errorSamples: string[];
+	/** Messages of error items whose order does not exist (a few). */
+	errorSamplesNoOrder?: string[];
 	runError?: string;
 }
 
@@ -215,6 +217,7 @@ async function faultedRow(
 		errorItemsWithoutFields: 0,
 		itemsWithoutOutput: 0,
 		errorSamples: [],
+		errorSamplesNoOrder: [],
 		...(runError ? { runError: runError.slice(0, 300) } : {}),
 	};
 	const answered = new Set<number>();
@@ -233,7 +236,10 @@ async function faultedRow(
 		}
 		row.errorItems++;
 		if (typeof json.retrySafe !== 'boolean' || typeof json.mayHaveBeenCreated !== 'boolean') row.errorItemsWithoutFields++;
-		if (own.length === 0) continue;
+		if (own.length === 0) {
+			if (row.errorSamplesNoOrder!.length < 3) row.errorSamplesNoOrder!.push(String(json.error).slice(0, 400));
+			continue;
+		}
 		row.errorItemsWhoseOrderExists++;
 		if (row.errorSamples.length < 3) row.errorSamples.push(String(json.error).slice(0, 400));
 		if (json.mayHaveBeenCreated === true) row.errorItemsWhoseOrderExistsFlagged++;
@@ -248,7 +254,8 @@ async function faultedRow(
 			`${row.ordersCreated} orders, ${row.duplicates} duplicates, ${row.successItems} success (${row.recoveredItems} recovered, ${row.successNotOwn} not their own), ` +
 			`${row.errorItems} errors (${row.errorItemsWhoseOrderExists} with an order, ${row.errorItemsWhoseOrderExistsFlagged} of them flagged)` +
 			(runError ? `, run error: ${runError.slice(0, 120)}` : '') +
-			(row.errorSamples.length ? `; e.g. ${row.errorSamples.join(' | ')}` : ''),
+			(row.errorSamples.length ? `; e.g. ${row.errorSamples.join(' | ')}` : '') +
+			(row.errorSamplesNoOrder!.length ? `; without an order, e.g. ${row.errorSamplesNoOrder!.join(' | ')}` : ''),
 	);
 	return row;
 }

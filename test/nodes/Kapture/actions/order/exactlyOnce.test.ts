@@ -5,6 +5,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FaultKind, SandboxOrder } from '../../../../sandbox';
+import { MAX_SENDS } from '../../../../../nodes/Kapture/actions/order/exactlyOnce';
 import { calls, NODE, setup, type Harness } from './setup';
 
 let h: Harness;
@@ -197,19 +198,18 @@ describe('lookups and sends that keep failing', () => {
 		expect(h.sandbox.requests().filter((r) => r.api === 'v1Pull').length).toBeGreaterThanOrEqual(2);
 	});
 
-	test('every answer lost and the order never in Kapture: 3 sends, then an error item that says it was not created', async () => {
+	test('every answer lost and the order never in Kapture: 5 sends, then an error item that says it was not created', async () => {
 		h.sandbox.faults.rate(1, { kind: 'reset', api: 'v1AddUpdate' });
 		const [item] = (await h.run(createParameters('v1', true, { recoveryWaitSeconds: 0.3 }), INPUT.slice(0, 1), CONTINUE)).json(NODE);
 		expect(item).toMatchObject({ retrySafe: true, mayHaveBeenCreated: false, erp_order_id: 'ERP-1' });
-		expect(item.error).toMatch(/sent 3 times and every answer was lost/);
-		expect(h.sandbox.requests().filter((r) => r.api === 'v1AddUpdate')).toHaveLength(3);
+		expect(item.error).toMatch(/sent 5 times and every answer was lost/);
+		expect(h.sandbox.requests().filter((r) => r.api === 'v1AddUpdate')).toHaveLength(MAX_SENDS);
 		expect(h.sandbox.counts().orders).toBe(0);
 	});
 
-	test('the third lost answer is still looked up: an order stored by the last send is recovered', async () => {
+	test('the last lost answer is still looked up: an order stored by the last send is recovered', async () => {
 		h.sandbox.faults.script(
-			{ kind: 'reset', api: 'v1AddUpdate' },
-			{ kind: 'reset', api: 'v1AddUpdate' },
+			...Array.from({ length: MAX_SENDS - 1 }, () => ({ kind: 'reset' as const, api: 'v1AddUpdate' as const })),
 			{ kind: 'resetAfterStoring', api: 'v1AddUpdate' },
 		);
 		const [item] = (await h.run(createParameters('v1', true, { recoveryWaitSeconds: 0.3 }), INPUT.slice(0, 1), CONTINUE)).json(NODE);
@@ -325,12 +325,12 @@ describe('Create or Update under faults', () => {
 		expect(h.sandbox.counts().orders).toBe(1);
 	});
 
-	test('an update whose every answer is lost: sent 3 times, then an error item that is safe to retry and created nothing', async () => {
+	test('an update whose every answer is lost: sent 5 times, then an error item that is safe to retry and created nothing', async () => {
 		const existing = h.sandbox.insertOrder({ erpOrderId: 'ERP-9', remarks: 'old' });
 		h.sandbox.faults.rate(1, { kind: 'resetAfterStoring', api: 'v1AddUpdate' });
 		const [item] = (await h.run(upsertParameters({ orderFields: { remarks: 'new' } }), [{}], CONTINUE)).json(NODE);
 		expect(item).toMatchObject({ retrySafe: true, mayHaveBeenCreated: false, erp_order_id: 'ERP-9' });
-		expect(h.sandbox.requests().filter((r) => r.api === 'v1AddUpdate')).toHaveLength(3);
+		expect(h.sandbox.requests().filter((r) => r.api === 'v1AddUpdate')).toHaveLength(MAX_SENDS);
 		expect(h.sandbox.counts().orders).toBe(1);
 		expect(h.sandbox.getOrder(existing.id)!.remarks).toBe('new');
 	});
