@@ -21,6 +21,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
                               (default: a sales channel: '', web, store, phone)
   --sourcehub-refill-carts    SourceHub fills a customer's cart again after placing an order
                               from it (demo only: SourceHub itself empties the cart)
+  --literal-docs              the v1 pull as its page shows it: erpOrderId filters nothing, records lack it
   --quiet                     do not print one line per request
 Env: KAPTURE_SANDBOX_USERNAME, KAPTURE_SANDBOX_PASSWORD, KAPTURE_SANDBOX_AUTH_KEY, SOURCEHUB_SANDBOX_API_KEY`;
 
@@ -61,6 +62,10 @@ function parseArgs(argv: string[]): CliOptions {
 				process.exit(2);
 			}
 			options.attr1Choices = list.split(',');
+			continue;
+		}
+		if (flag === '--literal-docs') {
+			options.literalDocs = true;
 			continue;
 		}
 		const key = NUMBER_FLAGS[flag];

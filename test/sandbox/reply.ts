@@ -1,5 +1,7 @@
 // What a handler answers, independent of the HTTP plumbing.
 
+import type { PullBehaviour } from './types';
+
 export interface Reply {
 	status: number;
 	body: unknown;
@@ -19,6 +21,7 @@ export interface Settings {
 	partnerWindowHours: number;
 	defaultPullLimit: number;
 	apiUserId: number;
+	pull: PullBehaviour;
 }
 
 /** v1 failure: lower-case keys. */

@@ -15,8 +15,10 @@ import { copyOrder, Store } from './store';
 import type {
 	ApiName,
 	FaultSpec,
+	ErpOrderIdSearch,
 	KaptureSandbox,
 	PartnerApi,
+	PullBehaviour,
 	RequestLogEntry,
 	SandboxContact,
 	SandboxCounts,
@@ -85,6 +87,8 @@ const ROUTES = new Map<string, Route>(Object.entries({
 
 const LOGGED_RAW_BODY_CHARS = 4096;
 
+const ERP_ORDER_ID_SEARCHES: readonly ErpOrderIdSearch[] = ['filters', 'ignored', 'matchesNothing'];
+
 export class Sandbox implements KaptureSandbox {
 	readonly clock: SandboxClock;
 	readonly credentials: { username: string; password: string; authKey: string; cmId: number };
@@ -118,6 +122,10 @@ export class Sandbox implements KaptureSandbox {
 			partnerWindowHours: options.partnerWindowHours ?? DEFAULTS.partnerWindowHours,
 			defaultPullLimit: options.defaultPullLimit ?? DEFAULTS.defaultPullLimit,
 			apiUserId: options.apiUserId ?? DEFAULTS.apiUserId,
+			pull: {
+				erpOrderIdSearch: options.erpOrderIdSearch ?? (options.literalDocs ? 'ignored' : 'filters'),
+				recordsWithoutErpOrderId: options.recordsWithoutErpOrderId ?? Boolean(options.literalDocs),
+			},
 		};
 		this.credentials = {
 			username: this.auth.username,
@@ -182,6 +190,19 @@ export class Sandbox implements KaptureSandbox {
 
 	setLeak(options: LeakOptions | undefined): void {
 		this.leak.set(options);
+	}
+
+	setPullBehaviour(behaviour: Partial<PullBehaviour>): void {
+		const { erpOrderIdSearch, recordsWithoutErpOrderId } = behaviour;
+		if (erpOrderIdSearch !== undefined) {
+			if (!ERP_ORDER_ID_SEARCHES.includes(erpOrderIdSearch)) throw new Error(`erpOrderIdSearch must be one of ${ERP_ORDER_ID_SEARCHES.join(', ')}`);
+			this.settings.pull.erpOrderIdSearch = erpOrderIdSearch;
+		}
+		if (recordsWithoutErpOrderId !== undefined) this.settings.pull.recordsWithoutErpOrderId = recordsWithoutErpOrderId;
+	}
+
+	pullBehaviour(): PullBehaviour {
+		return { ...this.settings.pull };
 	}
 
 	seedOrders(
@@ -318,7 +339,7 @@ export class Sandbox implements KaptureSandbox {
 		entry.authorized = this.authorized(api, req.headers.authorization);
 		if (api !== 'inspect') this.pending.set(res, { authorization: req.headers.authorization, entry });
 
-		const fault = this.faultController.take(api);
+		const fault = this.faultController.take(api, raw);
 		if (fault) entry.fault = fault.kind;
 		// The account's limit counts every request that reaches Kapture, at arrival.
 		const limitedFor = fault || api === 'inspect' || api === 'unknown' ? undefined : this.accountLimit.take();
@@ -369,7 +390,10 @@ export class Sandbox implements KaptureSandbox {
 			return route.family === 'v1' ? v1Failed(message, 400) : { ...partnerFailed(message), status: 400 };
 		}
 		try {
-			return route.handle!(this.store, this.settings, body);
+			const before = this.store.orders.length;
+			const reply = route.handle!(this.store, this.settings, body);
+			if (this.store.orders.length > before) entry.createdOrderIds = this.store.orders.slice(before).map((order) => order.id);
+			return reply;
 		} catch (error) {
 			this.warn(`handler for ${entry.path} crashed`, error);
 			return route.family === 'v1' ? v1Failed('Internal server error.', 500) : { ...partnerFailed('ServerFailure: internal error.'), status: 500 };
@@ -401,10 +425,11 @@ export class Sandbox implements KaptureSandbox {
 			case 'rateLimit':
 				return this.send(res, { ...v1Failed('Too many requests: slow down and retry later.', 429), headers: retryAfter });
 			case 'unavailable':
-				return this.send(res, { ...v1Failed('Service temporarily unavailable.', 503), headers: retryAfter });
+			case 'unavailableAfterStoring':
+				return this.send(res, { ...v1Failed(fault.message ?? 'Service temporarily unavailable.', 503), headers: retryAfter });
 			case 'serverError':
 			case 'serverErrorAfterStoring':
-				return this.send(res, v1Failed('Internal server error.', 500));
+				return this.send(res, v1Failed(fault.message ?? 'Internal server error.', 500));
 			case 'failureBody':
 				return this.send(res, v1Failed(fault.message ?? 'The request could not be processed.', 200));
 			case 'html':
@@ -438,6 +463,7 @@ export class Sandbox implements KaptureSandbox {
 						partnerWindowHours: this.settings.partnerWindowHours,
 						defaultPullLimit: this.settings.defaultPullLimit,
 						searchDelayMs: this.store.searchDelayMs,
+						pull: { ...this.settings.pull },
 						pendingScriptedFaults: this.faultController.pending(),
 						accountRateLimit: this.accountLimit.stats(),
 					},
