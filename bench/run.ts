@@ -3,32 +3,45 @@
 //
 // Env knobs (all optional): BENCH_ROUNDS (rounds of the add scenarios, default 2),
 // BENCH_ITEMS (orders to add, default 2000), BENCH_PULL_ORDERS (default 100000),
-// BENCH_TRIGGER_ORDERS (default 10000), BENCH_SKIP=add,429,pull,trigger,exactly,
+// BENCH_TRIGGER_ORDERS (default 10000), BENCH_SKIP=add,429,pull,trigger,exactly,scrub,
 // BENCH_NO_WRITE=1 (print only, leave docs/ alone), BENCH_N8N_NODES_BASE (see lib/n8nBase.ts),
 // BENCH_REAL_N8N=auto|0|install (the add scenarios in a real n8n 2.40.7 when it is
 // cached: `npm run n8n:install`; 0 = harness only; install = install it if missing,
 // ~6 min), BENCH_REAL_N8N_MODE=server|cli (see contenders/realN8n.ts),
-// BENCH_HARNESS_ADD=1 (also run the in-process harness contenders next to real n8n).
+// BENCH_HARNESS_ADD=1 (also run the in-process harness contenders next to real n8n),
+// BENCH_EXACTLY_ITEMS (items per run of 5b, default 1000). BENCH_ONLY=exactly-real runs 5b
+// alone and writes docs/exactly-once.md and .json (the full run puts 5b into benchmarks.md).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { createContenders, loadOurNodes } from './contenders/n8n';
-import { locateRuntime, startRealN8n, type RealN8nBench, type RealN8nMode } from './contenders/realN8n';
+import { locateRuntime, startRealN8n, startRealN8nWorkflows, type RealN8nBench, type RealN8nMode } from './contenders/realN8n';
 import { progress, resetClock, msSince, now, round } from './lib/measure';
-import { checkTargets, machineInfo, markdown, type BenchResults } from './report';
+import { checkTargets, exactlyOnceRealChecks, exactlyOnceRealSection, machineInfo, markdown, type BenchResults } from './report';
 import { RemoteSandbox } from './sandbox/remote';
 import { addContenders, runAddScenario, type AddRow } from './scenarios/add';
 import { runPullScenario, type PullRow } from './scenarios/pull';
 import { runTriggerScenario, type TriggerRow } from './scenarios/trigger';
-import { runExactlyOnceScenario, type ExactlyOnceResults } from './scenarios/exactlyOnce';
+import {
+	exactlyOnceRealWorkflows,
+	runExactlyOnceRealScenario,
+	runExactlyOnceScenario,
+	type ExactlyOnceRealResults,
+	type ExactlyOnceResults,
+} from './scenarios/exactlyOnce';
+import { runScrubScenario, type ScrubRow } from './scenarios/scrub';
 
 const env = process.env;
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 2);
 const ITEMS = Number(env.BENCH_ITEMS ?? 2000);
 const PULL_ORDERS = Number(env.BENCH_PULL_ORDERS ?? 100_000);
 const TRIGGER_ORDERS = Number(env.BENCH_TRIGGER_ORDERS ?? 10_000);
-const SKIP = new Set((env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const ONLY = env.BENCH_ONLY;
+const SKIP = ONLY
+	? new Set(['add', '429', 'pull', 'trigger', 'exactly', 'exactly-real'].filter((name) => name !== ONLY))
+	: new Set((env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const EXACTLY_ITEMS = Number(env.BENCH_EXACTLY_ITEMS ?? 1000);
 const RATE_429 = 0.1;
 const LATENCY_429 = 50;
 // Kapture's search lag is undocumented; the exactly-once scenario gives new orders a small one.
@@ -50,9 +63,9 @@ async function main(): Promise<void> {
 		let real: RealN8nBench | undefined;
 		let comparison: string;
 		const mode = (env.BENCH_REAL_N8N_MODE ?? 'server') as RealN8nMode;
-		const needN8n = !SKIP.has('add') || !SKIP.has('429');
+		const needN8n = !SKIP.has('add') || !SKIP.has('429') || !SKIP.has('exactly-real');
 		const availability = needN8n ? await locateRuntime(progress) : { available: false as const, reason: 'add scenarios skipped' };
-		if (availability.available) {
+		if (availability.available && (!SKIP.has('add') || !SKIP.has('429'))) {
 			try {
 				real = await startRealN8n(
 					availability.runtime,
@@ -65,14 +78,14 @@ async function main(): Promise<void> {
 				comparison = `HARNESS (in-process n8n-core): the real n8n could not be started: ${(error as Error).message.slice(0, 300)}`;
 			}
 		} else {
-			comparison = `HARNESS (in-process n8n-core), NOT a real n8n: ${availability.reason}`;
+			comparison = `HARNESS (in-process n8n-core), NOT a real n8n: ${'reason' in availability ? availability.reason : 'add scenarios skipped'}`;
 		}
 		progress(`add scenarios judged on: ${comparison}`);
 		const realInfo = real ? { version: real.version, nodesBaseVersion: real.nodesBaseVersion } : undefined;
 
 		try {
 		// Warm-up: the first execution pays for module loading and JIT; not measured.
-		const warm = addContenders(sandbox, c, 200, { with429Variants: false }).filter((x) => x.engine === 'harness' || x.engine === 'no n8n');
+		const warm = ONLY ? [] : addContenders(sandbox, c, 200, { with429Variants: false }).filter((x) => x.engine === 'harness' || x.engine === 'no n8n');
 		for (const contender of warm) {
 			await sandbox.reset();
 			await contender.run(`warm-${contender.id}-`);
@@ -121,6 +134,42 @@ async function main(): Promise<void> {
 		if (!SKIP.has('trigger')) {
 			trigger = await runTriggerScenario(sandbox, c, { newOrders: TRIGGER_ORDERS, latencyMs: 0 });
 		}
+		let exactlyOnceReal: ExactlyOnceRealResults | undefined;
+		if (!SKIP.has('exactly-real')) {
+			if (!availability.available) {
+				progress(`exactly-once in a real n8n skipped: ${'reason' in availability ? availability.reason : 'no runtime'}`);
+			} else {
+				const settings = { items: EXACTLY_ITEMS, latencyMs: LATENCY_429, parallel: ours.parallel.max, searchDelayMs: SEARCH_DELAY_MS, seed: 1700 };
+				const workflows = await startRealN8nWorkflows(availability.runtime, sandbox, exactlyOnceRealWorkflows(settings.items, settings.parallel), progress);
+				try {
+					exactlyOnceReal = await runExactlyOnceRealScenario(sandbox, workflows, settings);
+				} finally {
+					await workflows.close();
+				}
+				if (ONLY === 'exactly-real') {
+					const checks = exactlyOnceRealChecks(exactlyOnceReal);
+					const md = [
+						'# Exactly-once in a real n8n (bench scenario 5b)',
+						'',
+						`Run on ${new Date().toISOString()}: ${JSON.stringify(machineInfo())}. \`BENCH_ONLY=exactly-real npm run bench\`.`,
+						'',
+						'| target | holds | measured |',
+						'| --- | --- | --- |',
+						...checks.map((check) => `| ${check.target} | ${check.holds ? 'yes' : '**NO**'} | ${check.measured} |`),
+						'',
+						...exactlyOnceRealSection(exactlyOnceReal),
+					].join('\n');
+					process.stdout.write(`\n${md}\n`);
+					if (!env.BENCH_NO_WRITE) {
+						const docs = join(__dirname, '..', 'docs');
+						writeFileSync(join(docs, 'exactly-once.md'), md);
+						writeFileSync(join(docs, 'exactly-once.json'), JSON.stringify(exactlyOnceReal, null, 2) + '\n');
+						progress('wrote docs/exactly-once.md and docs/exactly-once.json');
+					}
+					return;
+				}
+			}
+		}
 		let exactlyOnce: ExactlyOnceResults | undefined;
 		if (!SKIP.has('exactly')) {
 			exactlyOnce = await runExactlyOnceScenario(sandbox, c, {
@@ -132,6 +181,11 @@ async function main(): Promise<void> {
 				rounds: Math.max(3, ROUNDS),
 				seed: 1200,
 			});
+		}
+
+		let scrub: ScrubRow[] = [];
+		if (!SKIP.has('scrub')) {
+			scrub = await runScrubScenario(sandbox, { orders: 500, rounds: 5 });
 		}
 
 		const partial = {
@@ -156,6 +210,7 @@ async function main(): Promise<void> {
 				'429 faults': `${RATE_429 * 100} % of add requests, seeded, Retry-After: 0, at ${LATENCY_429} ms latency, one round`,
 				'pull': `${PULL_ORDERS} orders, sandbox page cap = node max page size ${ours.pageSize.max}, 0 ms latency, each contender in its own child process`,
 				'trigger': `${TRIGGER_ORDERS} new orders after activation, Max Orders per Poll ${TRIGGER_ORDERS}, 0 ms latency`,
+				'scrubber (7)': 'one page of 500 orders from the sandbox (v1 pull, partner pull), read as the transport reads it (interpretAnswer) with and without Scrubber.body first, in the bench process; CPU time per page, median of 5 rounds, the two alternating',
 				'exactly-once (5, 6)': `our node in the harness, Create / Create or Update over v1 with the add scenarios' fields, ${ITEMS} items, ${LATENCY_429} ms latency, Parallel Requests ${ours.parallel.max}; scenario 5 once per contender with seeded faults on every request, scenario 6 ${Math.max(3, ROUNDS)} rounds without faults, contenders alternating, the median shown`,
 			},
 			add,
@@ -163,6 +218,8 @@ async function main(): Promise<void> {
 			pull,
 			trigger,
 			exactlyOnce,
+			scrub,
+			exactlyOnceReal,
 		};
 
 		const results: BenchResults = {

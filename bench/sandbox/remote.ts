@@ -3,7 +3,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-import type { FaultSpec, SandboxCounts, SandboxOptions } from '../../test/sandbox';
+import type { FaultSpec, PullBehaviour, SandboxCounts, SandboxOptions } from '../../test/sandbox';
 
 export interface RequestSummary {
 	total: number;
@@ -87,6 +87,11 @@ export class RemoteSandbox {
 	orderKeyCounts = (field: 'erpOrderId' | 'invoiceNo', prefix: string) =>
 		this.call('orderKeyCounts', field, prefix) as Promise<Record<string, number>>;
 	setSearchDelay = (ms: number) => this.call('setSearchDelay', ms) as Promise<void>;
+	orderIndex = (invoicePrefix: string) =>
+		this.call('orderIndex', invoicePrefix) as Promise<Array<{ id: number; erpOrderId: string; invoiceNo: string }>>;
+	requestsContaining = (api: string, text: string) => this.call('requestsContaining', api, text) as Promise<number>;
+	insertOrder = (init: Record<string, unknown>) => this.call('insertOrder', init) as Promise<number>;
+	setPullBehaviour = (behaviour: Partial<PullBehaviour>) => this.call('setPullBehaviour', behaviour) as Promise<void>;
 	seedOrders = (n: number, createDateFrom?: number, stepMs?: number) =>
 		this.call('seedOrders', n, createDateFrom, stepMs) as Promise<{ count: number; firstId?: number; lastId?: number }>;
 	clockNow = () => this.call('clockNow') as Promise<number>;

@@ -33,6 +33,13 @@ export class PollOutOfTime extends Error {
 	override name = 'PollOutOfTime';
 }
 
+const OUT_OF_TIME = Symbol('out of time');
+
+/** A read that stopped because the poll's time was up, as a value; any other failure stays one. */
+async function unlessOutOfTime(error: unknown): Promise<typeof OUT_OF_TIME> {
+	return error instanceof PollOutOfTime ? OUT_OF_TIME : await Promise.reject(error);
+}
+
 export interface WindowOptions {
 	/** The window start; null: every order of the list is in the window. */
 	windowStart: number | null;
@@ -193,8 +200,8 @@ export async function readWindow(fetchPage: FetchPage, options: WindowOptions): 
 
 	if (guess === undefined || windowStart === null) {
 		let read = 0;
-		let backlog = false;
-		try {
+		// From the newest order down: 'done' (the window ended), or 'backlog' (it holds more than is worth reading so).
+		const topDown = async (): Promise<'done' | 'backlog'> => {
 			const pages = readPages(fetch, { pageSize, order: NEWEST_FIRST, maxRequests, fail: pagingFail });
 			let first = true;
 			for await (const page of pages) {
@@ -202,27 +209,21 @@ export async function readWindow(fetchPage: FetchPage, options: WindowOptions): 
 				read += page.read.length;
 				if (page.joinedOn !== 'key' || windowStart === null) continue;
 				const last = page.read[page.read.length - 1];
-				if (last !== undefined && keyOf(last).createDate < windowStart) return result(null, null);
-				if (read >= topDownLimit) {
-					backlog = true;
-					break;
-				}
+				if (last !== undefined && keyOf(last).createDate < windowStart) return 'done';
+				if (read >= topDownLimit) return 'backlog';
 				if (first) {
 					// More than a page: one probe tells a backlog (read from its oldest end) from a few pages.
 					first = false;
 					const [far] = await fetch(topDownLimit, 1);
-					if (far !== undefined && keyOf(far).createDate >= windowStart) {
-						backlog = true;
-						break;
-					}
+					if (far !== undefined && keyOf(far).createDate >= windowStart) return 'backlog';
 				}
 			}
 			// The list ended inside the window: all of it was read.
-			if (!backlog || windowStart === null) return result(null, null);
-		} catch (error) {
-			if (error instanceof PollOutOfTime) return nothing(windowStart === null ? null : { windowStart, position: read });
-			throw error;
-		}
+			return 'done';
+		};
+		const outcome = await topDown().catch(unlessOutOfTime);
+		if (outcome === OUT_OF_TIME) return nothing(windowStart === null ? null : { windowStart, position: read });
+		if (outcome === 'done' || windowStart === null) return result(null, null);
 		// A backlog: the top-down orders are not the oldest; start again from the window start.
 		kept.clear();
 		guess = Math.max(read, topDownLimit);
@@ -230,11 +231,11 @@ export async function readWindow(fetchPage: FetchPage, options: WindowOptions): 
 
 	let hint: PositionHint = { windowStart, position: guess };
 	let upper: number | null = windowStart;
-	try {
+	const fromOldest = async (): Promise<void> => {
 		const boundary = await locateBoundary(fetch, {
 			order: NEWEST_FIRST,
 			bound: windowStart,
-			guess,
+			guess: guess as number,
 			precision: Math.max(1, Math.floor(pageSize / 2)),
 			maxRequests: 200,
 			fail: pagingFail,
@@ -251,12 +252,11 @@ export async function readWindow(fetchPage: FetchPage, options: WindowOptions): 
 		for await (const page of pages) {
 			for (const order of page.records) offer(order);
 			upper = page.upper as number | null;
-			if (kept.size >= cap) break;
+			if (kept.size >= cap) return;
 		}
-	} catch (error) {
-		if (!(error instanceof PollOutOfTime)) throw error;
-		if (upper === windowStart) return nothing(hint);
-	}
+	};
+	// Out of time part way up: what is complete from the window start still counts.
+	if ((await fromOldest().catch(unlessOutOfTime)) === OUT_OF_TIME && upper === windowStart) return nothing(hint);
 	return result(upper, upper === null && !kept.overflow ? null : hint);
 }
 

@@ -13,7 +13,7 @@ export type {
 } from './types';
 export { DEFAULT_TIMEOUT_MS, vendorRequest } from './request';
 export { forgetCredentials } from './credentials';
-export { encodingsOf, REDACTED, Scrubber, scrubberFor, type SecretFields } from './secrets';
+export { MIN_SECRET_LENGTH, REDACTED, Scrubber, scrubberFor, type SecretFields } from './secrets';
 export { deliveryOf } from './errors';
 export { findMessage, getCaseInsensitive, interpretAnswer, type Answer } from './answers';
 export {
