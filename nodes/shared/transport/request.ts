@@ -117,6 +117,7 @@ export async function vendorRequest<Name extends string>(
 		let outcome: AttemptOutcome;
 		let failure: () => Error;
 		if (result.sent) {
+			options.onAnswer?.({ status: result.status, headers: result.headers });
 			const answer = interpretAnswer(vendor, result.status, result.body);
 			if (answer.ok) {
 				scheduler.speedUp();

@@ -313,8 +313,7 @@ describe('exactly once', () => {
 	it('changing the filters starts afresh from Kapture\'s newest order', async () => {
 		const run = await activate({ filters: { zoneIdStr: '5' } });
 		sandbox.insertOrder({ createDate: KAPTURE_NOW + 1, zoneId: 5 });
-		const other = new TriggerRun(sandbox, { filters: { zoneIdStr: '6' } });
-		other.staticData = run.staticData;
+		const other = new TriggerRun(sandbox, { filters: { zoneIdStr: '6' } }, { staticData: JSON.parse(JSON.stringify(run.staticData)) as IDataObject });
 		expect(await other.poll()).toBeNull(); // re-initialised, nothing emitted
 		const fresh = sandbox.insertOrder({ createDate: KAPTURE_NOW + 2, zoneId: 6 });
 		await other.drain();
