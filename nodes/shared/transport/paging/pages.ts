@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { compareInList, inListOrder, type ListOrder, type SortKey } from './listOrder';
+import { defaultId, notReturnedYet } from './records';
 import { failWithPagingError, type FetchPage, type PagingFailure } from './failures';
 import { readTieGroup } from './sortedList';
 
@@ -59,9 +60,6 @@ const MAX_IDLE_PAGES = 3;
 // Joining on keys, a page can bring nothing new without anything being wrong (records inserted ahead
 // push the list down as far as the reader moved); only a run of such pages means the offset is ignored.
 const MAX_STUCK_PAGES = 10;
-
-const defaultId = (record: IDataObject): string | undefined =>
-	record.id === undefined || record.id === null || record.id === '' ? undefined : String(record.id);
 
 /**
  * Reads a paged list to its end, whatever page size the server really
@@ -129,13 +127,7 @@ async function* readById(fetchPage: FetchPage, options: PagingOptions): AsyncGen
 			from = joinedAt + 1;
 		}
 
-		const records = page.slice(from).filter((record) => {
-			const id = idOf(record);
-			if (id === undefined) return true;
-			if (returned.has(id)) return false;
-			returned.add(id);
-			return true;
-		});
+		const records = notReturnedYet(page.slice(from), returned, idOf);
 		yield { records, read: page, joinedOn: 'id' };
 		idle = records.length === 0 && page.length > 0 ? idle + 1 : 0;
 		if (idle >= MAX_IDLE_PAGES) {
@@ -208,14 +200,7 @@ async function* readByKey(fetchPage: FetchPage, options: PagingOptions, order: L
 		if (++requests > maxRequests) return fail('tooManyRequests', `Reading the list needed more than ${maxRequests} requests`);
 		return await fetchPage(at, limit);
 	};
-	const fresh = (records: IDataObject[]) =>
-		records.filter((record) => {
-			const id = idOf(record);
-			if (id === undefined) return true;
-			if (returned.has(id)) return false;
-			returned.add(id);
-			return true;
-		});
+	const fresh = (records: IDataObject[]) => notReturnedYet(records, returned, idOf);
 
 	for (;;) {
 		const page = await counted(offset, size);

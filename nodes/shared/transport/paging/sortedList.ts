@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { compareInList, inListOrder, type ListOrder, type SortKey } from './listOrder';
+import { defaultId, notReturnedYet } from './records';
 import { failWithPagingError, type FetchPage, type PagingFailure } from './failures';
 
 /**
@@ -215,9 +216,6 @@ export interface UpwardPage {
 	upper: SortKey | null;
 }
 
-const defaultId = (record: IDataObject): string | undefined =>
-	record.id === undefined || record.id === null || record.id === '' ? undefined : String(record.id);
-
 // Attempts to place one page before giving up: the list moving under the reader.
 const MAX_PLACEMENTS = 20;
 
@@ -242,14 +240,7 @@ export async function* readUpward(fetchPage: FetchPage, options: UpwardOptions):
 		if (!inListOrder(order, page)) return fail('unstable', 'The list is not in the expected order');
 		return page;
 	};
-	const fresh = (records: IDataObject[]) =>
-		records.filter((record) => {
-			const id = idOf(record);
-			if (id === undefined) return true;
-			if (returned.has(id)) return false;
-			returned.add(id);
-			return true;
-		});
+	const fresh = (records: IDataObject[]) => notReturnedYet(records, returned, idOf);
 	// Records a page reaches past what it needs, for orders inserted ahead between two requests (a
 	// page placed too high is moved down anyway; this saves the extra request on a busy account).
 	const slackOf = (pageSize: number) => Math.floor(pageSize / 10);

@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { KaptureApi } from '../../../../credentials/KaptureApi.credentials';
 import { KaptureOrderTrigger } from '../../../../nodes/Kapture/KaptureOrderTrigger.node';
 import { createEngine, nodeStaticDataKey, type Activation, type Engine } from '../../../helpers/engine';
-import type { KaptureSandbox, RequestLogEntry } from '../../../sandbox';
+import { startSandbox, type KaptureSandbox, type RequestLogEntry, type SandboxOptions } from '../../../sandbox';
 
 export const NODE_NAME = 'Kapture Order Trigger';
 export const MINUTE = 60_000;
@@ -129,6 +129,31 @@ export class TriggerRun {
 		}
 		if (quiet < quietPolls) throw new Error(`trigger still emitting after ${maxPolls} polls`);
 	}
+}
+
+/**
+ * One sandbox for a test file, frozen at `now`: started before its tests,
+ * closed after them, and before each test reset to that clock, no latency,
+ * ties by id and the page cap of `options` (500 by default), then handed to
+ * `prepare` (which keeps it and adds the test's history).
+ */
+export function useTriggerSandbox(now: number, prepare: (sandbox: KaptureSandbox) => void, options: SandboxOptions = {}): void {
+	let sandbox: KaptureSandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ now, quiet: true, ...options });
+	});
+	afterAll(async () => {
+		await sandbox?.close();
+	});
+	beforeEach(() => {
+		if (!sandbox) return;
+		sandbox.reset();
+		sandbox.clock.set(now);
+		sandbox.setLatency(0);
+		sandbox.setTieOrder('id');
+		sandbox.setPageSizeCap(options.pageSizeCap ?? 500);
+		prepare(sandbox);
+	});
 }
 
 export function pullRequests(sandbox: KaptureSandbox): RequestLogEntry[] {

@@ -8,28 +8,15 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type KaptureSandbox, type SandboxOrder } from '../../../sandbox';
+import type { KaptureSandbox, SandboxOrder } from '../../../sandbox';
 import written01 from './__fixtures__/trigger-0.1-after-3-orders.json';
-import { HOUR, MINUTE, TriggerRun, expectExactlyOnce, isSortedByCreateDate, pullRequests } from './harness';
+import { HOUR, MINUTE, TriggerRun, expectExactlyOnce, isSortedByCreateDate, pullRequests, useTriggerSandbox } from './harness';
 
 const KAPTURE_NOW = Math.floor(Date.now() / 60_000) * 60_000 - 5 * HOUR + 7_000;
 
-let sandbox: KaptureSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ now: KAPTURE_NOW, quiet: true });
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
-
-beforeEach(() => {
-	sandbox.reset();
-	sandbox.clock.set(KAPTURE_NOW);
-	sandbox.setPageSizeCap(500);
-	sandbox.setLatency(0);
-	sandbox.setTieOrder('id');
+let sandbox!: KaptureSandbox;
+useTriggerSandbox(KAPTURE_NOW, (prepared) => {
+	sandbox = prepared;
 	sandbox.seedOrders(120);
 });
 

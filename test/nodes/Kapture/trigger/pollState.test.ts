@@ -19,6 +19,7 @@ import {
 	type TriggerState,
 	type WindowRead,
 } from '../../../../nodes/Kapture/trigger/pollState';
+import { prng } from '../../shared/transport/__fixtures__/shuffledList';
 import written01 from './__fixtures__/trigger-0.1-after-3-orders.json';
 
 const v1State = written01.staticData['node:Kapture Order Trigger'];
@@ -248,18 +249,6 @@ describe('mergeStates', () => {
 });
 
 // ---- A generated world: the promise against every interleaving we can draw ----
-
-/** mulberry32: the same cases on every machine. */
-function prng(seed: number) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 interface WorldOrder {
 	id: number;

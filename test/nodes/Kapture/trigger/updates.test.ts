@@ -7,25 +7,14 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type KaptureSandbox, type SandboxOrder } from '../../../sandbox';
-import { DAY, MINUTE, TriggerRun, whileReading } from './harness';
+import type { KaptureSandbox, SandboxOrder } from '../../../sandbox';
+import { DAY, MINUTE, TriggerRun, whileReading, useTriggerSandbox } from './harness';
 
 const KAPTURE_NOW = Math.floor(Date.now() / 60_000) * 60_000 - 3 * 60 * MINUTE + 11_000;
 
-let sandbox: KaptureSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ now: KAPTURE_NOW, quiet: true });
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
-
-beforeEach(() => {
-	sandbox.reset();
-	sandbox.clock.set(KAPTURE_NOW);
-	sandbox.setLatency(0);
+let sandbox!: KaptureSandbox;
+useTriggerSandbox(KAPTURE_NOW, (prepared) => {
+	sandbox = prepared;
 	sandbox.seedOrders(60, (i) => ({ deliveryStatus: 'AP', createDate: KAPTURE_NOW - i * 10 * MINUTE }));
 });
 
