@@ -90,6 +90,9 @@ function processesUsing(dir) {
 }
 
 /** Starts scripts/dev.mjs; collects its output. */
+/** Every `npm run dev` started here, so a failed test cannot leave one (and its n8n) running. */
+const started = [];
+
 function runDev(args, env = {}) {
 	const child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'dev.mjs'), ...args], {
 		cwd: repoRoot,
@@ -97,6 +100,7 @@ function runDev(args, env = {}) {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const dev = { child, output: '', exit: null };
+	started.push(dev);
 	child.stdout.on('data', (d) => (dev.output += d));
 	child.stderr.on('data', (d) => (dev.output += d));
 	if (process.env.KAPTURE_N8N_VERBOSE === '1') child.stdout.pipe(process.stderr);
@@ -141,10 +145,10 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 	});
 
 	after(async () => {
-		if (dev && !dev.exit) {
-			dev.child.kill('SIGINT');
-			await Promise.race([dev.exited, timeout(30_000)]);
-			if (!dev.exit) dev.child.kill('SIGKILL');
+		for (const running of started.filter((d) => !d.exit)) {
+			running.child.kill('SIGINT');
+			await Promise.race([running.exited, timeout(30_000)]);
+			if (!running.exit) running.child.kill('SIGKILL');
 		}
 		if (dir && !process.env.KAPTURE_E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 	});
@@ -202,8 +206,8 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 			'Kapture → SourceHub: place a sales order for every new Kapture order',
 			'Kapture: create orders from spreadsheet rows',
 			"Kapture: nightly export of yesterday's orders to CSV",
-			"Kapture: notify when an order's delivery status changes",
 			'Kapture: notify on every new order',
+			"Kapture: notify when an order's delivery status changes",
 		]);
 		for (const example of EXAMPLES.filter((e) => e.trigger)) {
 			assert.ok(workflows.find((w) => w.id === example.id).active, `${example.file} is active`);
