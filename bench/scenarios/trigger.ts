@@ -1,6 +1,8 @@
 // Scenario 4: the trigger. Activate it (the first poll of an active workflow
 // only records where Kapture stands), then N new orders arrive, then one poll
-// must emit all of them; then an idle poll with nothing new.
+// must emit all of them; then an idle poll with nothing new. Then a quiet
+// account (one order a minute): the activation, an idle poll, and an ordinary
+// poll (5 new orders), the poll most active workflows run.
 
 import type { IDataObject } from 'n8n-workflow';
 
@@ -15,6 +17,8 @@ export interface TriggerRow {
 	emitted: number;
 	requests: number;
 	wallMs: number;
+	/** CPU time of the bench process during the poll (n8n-core and our node; the sandbox is another process). */
+	cpuMs?: number;
 	error?: string;
 }
 
@@ -49,6 +53,7 @@ export async function runTriggerScenario(
 	const poll = async (label: string, expect: number): Promise<TriggerRow> => {
 		await sandbox.clearRequests();
 		const start = now();
+		const cpuBefore = process.cpuUsage();
 		let emitted = 0;
 		let error: string | undefined;
 		try {
@@ -58,9 +63,11 @@ export async function runTriggerScenario(
 			error = e instanceof Error ? e.message : String(e);
 		}
 		const wallMs = msSince(start);
+		const cpu = process.cpuUsage(cpuBefore);
+		const cpuMs = (cpu.user + cpu.system) / 1000;
 		const summary = await sandbox.requestSummary('v1Pull');
 		progress(`trigger: ${label}: ${emitted} emitted, ${summary.total} requests, ${(wallMs / 1000).toFixed(2)} s${error ? `, error: ${error}` : ''}`);
-		return { id: label.split(' ')[0], label, newOrders: expect, emitted, requests: summary.total, wallMs: round(wallMs, 1), error };
+		return { id: label.split(' ')[0], label, newOrders: expect, emitted, requests: summary.total, wallMs: round(wallMs, 1), cpuMs: round(cpuMs, 1), error };
 	};
 
 	const activation = await poll('activation (first poll)', 0);
@@ -76,6 +83,9 @@ export async function runTriggerScenario(
 	await sandbox.seedOrders(50, nowMs - 3_600_000 - 50 * 60_000, 60_000);
 	const quietActivation = await poll('activation on a quiet account (1 order/min)', 0);
 	const idle = await poll('idle poll on a quiet account (nothing new)', 0);
+	for (let i = 0; i < 5; i++) await sandbox.insertOrder({});
+	const ordinary = await poll('ordinary poll on a quiet account (5 new orders)', 5);
+	const idleAfterOrdinary = await poll('idle poll after it (nothing new)', 0);
 	await sandbox.reset();
 	return [
 		{ ...activation, id: 'activation' },
@@ -83,5 +93,7 @@ export async function runTriggerScenario(
 		{ ...idleAfterBurst, id: 'idle-after-burst' },
 		{ ...quietActivation, id: 'quiet-activation' },
 		{ ...idle, id: 'idle' },
+		{ ...ordinary, id: 'ordinary' },
+		{ ...idleAfterOrdinary, id: 'idle-after-ordinary' },
 	];
 }
