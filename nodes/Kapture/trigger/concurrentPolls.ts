@@ -1,5 +1,3 @@
-import type { TriggerState } from './pollState';
-
 /**
  * What the polls of each trigger in this process last decided.
  *
@@ -19,7 +17,7 @@ import type { TriggerState } from './pollState';
 
 interface Recorded {
 	sequence: number;
-	state: TriggerState;
+	state: unknown;
 }
 
 const recent = new Map<string, Recorded[]>();
@@ -35,7 +33,7 @@ export function pollsFinished(): number {
 	return sequence;
 }
 
-export function recordPoll(key: string, state: TriggerState): void {
+export function recordPoll<T>(key: string, state: T): void {
 	const list = recent.get(key) ?? [];
 	recent.delete(key);
 	list.push({ sequence: ++sequence, state });
@@ -45,6 +43,6 @@ export function recordPoll(key: string, state: TriggerState): void {
 }
 
 /** The states polls of this trigger wrote after the mark, oldest first. */
-export function finishedSince(key: string, mark: number): TriggerState[] {
-	return (recent.get(key) ?? []).filter((recorded) => recorded.sequence > mark).map((recorded) => recorded.state);
+export function finishedSince<T>(key: string, mark: number): T[] {
+	return (recent.get(key) ?? []).filter((recorded) => recorded.sequence > mark).map((recorded) => recorded.state as T);
 }

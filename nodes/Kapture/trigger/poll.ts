@@ -6,7 +6,9 @@ import { boundedNumber } from '../../shared/helpers/numbers';
 import { DEFAULT_TIMEOUT_MS, forgetCredentials, readPages, type FetchPage, type RequestOptions } from '../../shared/transport';
 import { accountId } from '../helpers/account';
 import { v1PullPage } from '../helpers/orderPages';
-import { DEFAULT_MAX_ORDERS_PER_POLL, DEFAULT_OVERLAP_MINUTES } from './description';
+import { initialWatch, mergeWatches, readWatch, selectChanges, watchKeyOf, type WatchState } from './changes';
+import { DEFAULT_MAX_ORDERS_PER_POLL, DEFAULT_OVERLAP_MINUTES, DEFAULT_WATCH_DAYS, MAX_WATCH_DAYS, type TriggerEvent } from './description';
+import { readWatchWindow, type WatchRead } from './watchWindow';
 import { finishedSince, pollsFinished, recordPoll } from './concurrentPolls';
 import {
 	filterKeyOf,
@@ -26,14 +28,16 @@ import {
 	windowStart,
 	type OrderKey,
 	type TriggerState,
+	type WindowRead,
 } from './pollState';
 import { NEWEST_FIRST, pagingFailure, PollOutOfTime, readNewest, readWindow } from './readWindow';
 
 /** Orders asked for per request. Kapture may cap pages lower; the pager notices. */
 export const PAGE_SIZE = 100;
 
-/** Where the trigger keeps its state in the node's static data. */
+/** Where the trigger keeps its state in the node's static data: new orders, and changes. */
 export const STATE_KEY = 'kaptureOrderTrigger';
+export const WATCH_KEY = 'kaptureOrderTriggerChanges';
 
 /** Day a manual fetch falls back to when the recent days are empty: before any Kapture order. */
 export const EARLIEST_DAY = '2000-01-01';
@@ -46,11 +50,14 @@ export const EARLIEST_DAY = '2000-01-01';
 const DEFAULT_N8N_POLL_BUDGET_MS = 5 * 60_000;
 
 interface TriggerSettings {
+	event: TriggerEvent;
 	filters: IDataObject;
 	filterKey: string;
 	cap: number;
 	overlapMs: number;
 	lookbackMs: number;
+	watchFields: string[];
+	watchDays: number;
 }
 
 /**
@@ -69,7 +76,14 @@ function readSettings(context: IPollFunctions): TriggerSettings {
 			: new NodeOperationError(node, error as Error);
 	}
 	const options = context.getNodeParameter('options', {}) as IDataObject;
+	const event = context.getNodeParameter('event', 'newOrder') as TriggerEvent;
+	const watching = event !== 'newOrder';
+	const watchFields = watching ? ((context.getNodeParameter('watchFields', []) as string[]) ?? []) : [];
+	const watchDays = watching ? Math.floor(boundedNumber(context.getNodeParameter('watchDays', DEFAULT_WATCH_DAYS), DEFAULT_WATCH_DAYS, 1, MAX_WATCH_DAYS)) : DEFAULT_WATCH_DAYS;
 	return {
+		event,
+		watchFields: [...watchFields],
+		watchDays,
 		filters,
 		filterKey: filterKeyOf(filters),
 		cap: Math.floor(boundedNumber(options.maxOrdersPerPoll, DEFAULT_MAX_ORDERS_PER_POLL, 1, 10_000)),
@@ -101,20 +115,25 @@ function pollClock(context: IPollFunctions) {
 
 /**
  * One poll. Manual mode ("Fetch Test Event") returns the newest matching
- * order and changes nothing. The first poll of an active workflow records
- * what already exists. Every later poll reads the window, emits the new
- * orders oldest first (up to the cap) and stores the new state. What to emit
- * is decided against the state as it is when the read ends, with no `await`
- * between that decision and the write, so polls that overlap never emit an
- * order twice; a failed poll changes nothing.
+ * order (for changes: the most recently changed one) and changes nothing.
+ * The first poll of an active workflow records what already exists. Every
+ * later poll reads Kapture, then decides what to emit against the state as
+ * it is when the reads end, with no `await` between that decision and the
+ * write, so polls that overlap never emit an order or a change twice; a
+ * failed poll changes nothing.
  */
-export async function pollNewOrders(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+export async function pollOrders(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const settings = readSettings(this);
 	const manual = this.getMode() === 'manual';
 	const clock = pollClock(this);
 	const pollKey = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().id ?? this.getNode().name}`;
 	const pollsBefore = pollsFinished();
-	const startState = manual ? undefined : readState(this.getWorkflowStaticData('node')[STATE_KEY], settings.filterKey);
+	const wantsNew = settings.event !== 'updatedOrder';
+	const wantsChanges = settings.event !== 'newOrder';
+	const watchKey = watchKeyOf(settings.filterKey, settings.watchFields);
+	const storedAtStart = manual ? {} : this.getWorkflowStaticData('node');
+	const startState = wantsNew ? readState(storedAtStart[STATE_KEY], settings.filterKey) : undefined;
+	const startWatch = wantsChanges ? readWatch(storedAtStart[WATCH_KEY], watchKey) : undefined;
 	forgetCredentials(this);
 	const cmId = await accountId(this);
 
@@ -138,65 +157,146 @@ export async function pollNewOrders(this: IPollFunctions): Promise<INodeExecutio
 
 	if (manual) {
 		try {
-			const recent = probeStartDay(Date.now(), settings.lookbackMs, settings.overlapMs);
-			const newest = (await readNewest(fetchFrom(recent), PAGE_SIZE)) ?? (await readNewest(fetchFrom(EARLIEST_DAY), PAGE_SIZE));
-			if (!newest) {
-				return fail(
-					'No order in Kapture matches the trigger',
-					'Kapture returned no order for these filters. Create an order in Kapture (or loosen the filters) and fetch again.',
-				);
+			return await sample.call(this, settings, fetchFrom, () => dateHeaderNow, fail);
+		} catch (error) {
+			throw outOfTime(error);
+		}
+	}
+
+	// Reads first (every await is here)...
+	let newRead: { initial: TriggerState } | { window: WindowRead<IDataObject> } | undefined;
+	if (wantsNew) {
+		if (!startState) {
+			try {
+				newRead = { initial: await activationState.call(this, settings, fetchFrom, () => dateHeaderNow) };
+			} catch (error) {
+				throw outOfTime(error);
 			}
-			return [this.helpers.returnJsonArray([newest])];
-		} catch (error) {
-			throw outOfTime(error);
+		} else {
+			const start = windowStart(startState, settings.overlapMs);
+			const read = await readWindow(fetchFrom(queryStartDay(startState, settings.overlapMs)), {
+				windowStart: start,
+				cap: settings.cap,
+				handled: handledTest(startState, settings.overlapMs),
+				handledInWindow: seenFrom(startState, start),
+				pageSize: PAGE_SIZE,
+				hint: startState.hint,
+				beforeRequest: () => clock.check(),
+				fail,
+			});
+			read.serverNow = dateHeaderNow ?? kaptureNowFromOrders(read.kept.map(({ order }) => order)) ?? null;
+			if (read.serverNow === null) {
+				// No Date header and no order to tell Kapture's clock: the host's only caps the horizon.
+				read.serverNow = Date.now();
+				read.serverNowFromHost = true;
+			}
+			newRead = { window: read };
 		}
 	}
-
-	if (!startState) {
-		let initial: TriggerState;
-		try {
-			initial = await activationState.call(this, settings, fetchFrom, () => dateHeaderNow);
-		} catch (error) {
-			throw outOfTime(error);
-		}
-		const staticData = this.getWorkflowStaticData('node');
-		// Another poll may have started the trigger meanwhile: its state stands.
-		if (!readState(staticData[STATE_KEY], settings.filterKey)) staticData[STATE_KEY] = initial as unknown as IDataObject;
-		return null;
+	let watchRead: WatchRead | undefined;
+	if (wantsChanges) {
+		watchRead = await readWatchWindow(fetchFrom, {
+			fields: settings.watchFields,
+			watchDays: settings.watchDays,
+			remembered: startWatch,
+			kaptureNow: () => dateHeaderNow,
+			fail,
+		});
 	}
 
-	const start = windowStart(startState, settings.overlapMs);
-	const read = await readWindow(fetchFrom(queryStartDay(startState, settings.overlapMs)), {
-		windowStart: start,
-		cap: settings.cap,
-		handled: handledTest(startState, settings.overlapMs),
-		handledInWindow: seenFrom(startState, start),
-		pageSize: PAGE_SIZE,
-		hint: startState.hint,
-		beforeRequest: () => clock.check(),
-		fail,
-	});
-	read.serverNow = dateHeaderNow ?? kaptureNowFromOrders(read.kept.map(({ order }) => order)) ?? null;
-	if (read.serverNow === null) {
-		// No Date header and no order to tell Kapture's clock: the host's only caps the horizon.
-		read.serverNow = Date.now();
-		read.serverNowFromHost = true;
-	}
-
-	// From here to the return there is no await: the decision is made on the live state.
+	// ...then the decisions, on the live state, with no await from here to the return.
 	const staticData = this.getWorkflowStaticData('node');
-	let live = readState(staticData[STATE_KEY], settings.filterKey) ?? startState;
-	if (clock.snapshots) {
-		// Each poll has its own copy: join what polls that ended meanwhile decided.
-		for (const other of finishedSince(pollKey, pollsBefore)) live = mergeStates(live, other, settings.overlapMs);
+	const items: IDataObject[] = [];
+	if (newRead && 'initial' in newRead) {
+		// Another poll may have started the trigger meanwhile: its state stands.
+		if (!readState(staticData[STATE_KEY], settings.filterKey)) staticData[STATE_KEY] = newRead.initial as unknown as IDataObject;
+	} else if (newRead && startState) {
+		let live = readState(staticData[STATE_KEY], settings.filterKey) ?? startState;
+		if (clock.snapshots) {
+			// Each poll has its own copy: join what polls that ended meanwhile decided.
+			for (const other of finishedSince<TriggerState>(pollKey, pollsBefore)) live = mergeStates(live, other, settings.overlapMs);
+		}
+		const selection = selectNew(live, newRead.window, { cap: settings.cap, overlapMs: settings.overlapMs });
+		if (!sameState(selection.state, live) || staticData[STATE_KEY] === undefined) {
+			staticData[STATE_KEY] = selection.state as unknown as IDataObject;
+		}
+		recordPoll(pollKey, selection.state);
+		for (const order of selection.emit) items.push(wantsChanges ? { ...order, triggeredBy: 'newOrder' } : order);
 	}
-	const selection = selectNew(live, read, { cap: settings.cap, overlapMs: settings.overlapMs });
-	if (!sameState(selection.state, live) || staticData[STATE_KEY] === undefined) {
-		staticData[STATE_KEY] = selection.state as unknown as IDataObject;
+	if (watchRead) {
+		const watchPollKey = `${pollKey}\u0000changes`;
+		let live = readWatch(staticData[WATCH_KEY], watchKey) ?? startWatch;
+		if (live && clock.snapshots) {
+			for (const other of finishedSince<WatchState>(watchPollKey, pollsBefore)) live = mergeWatches(live, other);
+		}
+		if (!live) {
+			staticData[WATCH_KEY] = initialWatch(watchKey, watchRead.entries.map(({ watched }) => watched)) as unknown as IDataObject;
+		} else {
+			const room = settings.cap - items.length;
+			const entries = watchRead.entries.map(({ watched, order }) => ({ watched, order }));
+			const selection =
+				room > 0 && startWatch
+					? selectChanges(live, entries, {
+							fields: settings.watchFields,
+							cap: room,
+							forgetMissing: watchRead.complete ? new Set(Object.keys(startWatch.orders)) : undefined,
+						})
+					: { emit: [], state: live };
+			staticData[WATCH_KEY] = selection.state as unknown as IDataObject;
+			recordPoll(watchPollKey, selection.state);
+			for (const change of selection.emit) {
+				items.push({
+					...(change.order as IDataObject),
+					triggeredBy: 'orderUpdated',
+					previousLastModificationTime: change.previousLastModified,
+					changes: change.changes as unknown as IDataObject,
+				});
+			}
+		}
 	}
-	recordPoll(pollKey, selection.state);
-	if (selection.emit.length === 0) return null;
-	return [this.helpers.returnJsonArray(selection.emit)];
+	if (items.length === 0) return null;
+	return [this.helpers.returnJsonArray(items)];
+}
+
+/** "Fetch Test Event": the newest matching order, or for changes the most recently changed one. */
+async function sample(
+	this: IPollFunctions,
+	settings: TriggerSettings,
+	fetchFrom: (day: string) => FetchPage,
+	kaptureNow: () => number | undefined,
+	fail: (message: string, description: string) => never,
+): Promise<INodeExecutionData[][]> {
+	if (settings.event !== 'newOrder') {
+		const read = await readWatchWindow(fetchFrom, {
+			fields: settings.watchFields,
+			watchDays: settings.watchDays,
+			remembered: undefined,
+			kaptureNow,
+			fail,
+			keepAll: true,
+		});
+		const latest = read.entries.reduce<WatchRead['entries'][number] | undefined>(
+			(best, entry) => (!best || entry.watched.lastModified > best.watched.lastModified ? entry : best),
+			undefined,
+		);
+		if (!latest?.order) {
+			return fail(
+				'No order in the watch window matches the trigger',
+				`Kapture returned no order created in the last ${settings.watchDays} days for these filters. Change an order in Kapture (or loosen the filters) and fetch again.`,
+			);
+		}
+		// A sample of what a change looks like: the old values are not known here.
+		return [this.helpers.returnJsonArray([{ ...latest.order, triggeredBy: 'orderUpdated', previousLastModificationTime: null, changes: {} }])];
+	}
+	const recent = probeStartDay(Date.now(), settings.lookbackMs, settings.overlapMs);
+	const newest = (await readNewest(fetchFrom(recent), PAGE_SIZE)) ?? (await readNewest(fetchFrom(EARLIEST_DAY), PAGE_SIZE));
+	if (!newest) {
+		return fail(
+			'No order in Kapture matches the trigger',
+			'Kapture returned no order for these filters. Create an order in Kapture (or loosen the filters) and fetch again.',
+		);
+	}
+	return [this.helpers.returnJsonArray([newest])];
 }
 
 /**

@@ -33,10 +33,10 @@ export class PollOutOfTime extends Error {
 	override name = 'PollOutOfTime';
 }
 
-const OUT_OF_TIME = Symbol('out of time');
+export const OUT_OF_TIME = Symbol('out of time');
 
 /** A read that stopped because the poll's time was up, as a value; any other failure stays one. */
-async function unlessOutOfTime(error: unknown): Promise<typeof OUT_OF_TIME> {
+export async function unlessOutOfTime(error: unknown): Promise<typeof OUT_OF_TIME> {
 	return error instanceof PollOutOfTime ? OUT_OF_TIME : await Promise.reject(error);
 }
 

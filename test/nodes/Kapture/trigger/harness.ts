@@ -26,6 +26,9 @@ export function engineFor(sandbox: KaptureSandbox): Engine {
 }
 
 export interface TriggerParameters {
+	event?: 'newOrder' | 'updatedOrder' | 'newOrUpdatedOrder';
+	watchFields?: string[];
+	watchDays?: number;
 	filters?: IDataObject;
 	options?: IDataObject;
 }
@@ -41,6 +44,8 @@ export interface RunOptions {
 /** One trigger node in one active workflow, polled as n8n polls it. */
 export class TriggerRun {
 	readonly emitted: number[] = [];
+	/** Every item emitted, in order (changes carry `changes` and `triggeredBy`). */
+	readonly items: IDataObject[] = [];
 	polls = 0;
 	private engine: Engine;
 	private activation: Activation;
@@ -58,7 +63,13 @@ export class TriggerRun {
 		return {
 			type: 'kaptureOrderTrigger',
 			name: NODE_NAME,
-			parameters: { event: 'newOrder', filters: this.parameters.filters ?? {}, options: this.parameters.options ?? {} },
+			parameters: {
+				event: this.parameters.event ?? 'newOrder',
+				...(this.parameters.watchFields ? { watchFields: this.parameters.watchFields } : {}),
+				...(this.parameters.watchDays ? { watchDays: this.parameters.watchDays } : {}),
+				filters: this.parameters.filters ?? {},
+				options: this.parameters.options ?? {},
+			},
 		};
 	}
 
@@ -86,6 +97,7 @@ export class TriggerRun {
 		if (result.items === null) return null;
 		const orders = result.items.map((item) => item.json);
 		this.emitted.push(...orders.map((order) => Number(order.id)));
+		this.items.push(...orders);
 		return orders;
 	}
 
