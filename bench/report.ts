@@ -328,6 +328,14 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'notes' | 'totalS
 			measured: `${idle.requests} request(s) on a quiet account` + (idleAfterBurst ? `; ${idleAfterBurst.requests} right after the burst (orders inside the overlap window are read again)` : ''),
 		});
 	}
+	const ordinary = r.trigger.find((row) => row.id === 'ordinary');
+	if (ordinary) {
+		checks.push({
+			target: 'ordinary trigger poll (5 new orders, quiet account): all 5 emitted in 1 request',
+			holds: ordinary.emitted === ordinary.newOrders && ordinary.requests === 1,
+			measured: `${ordinary.emitted} emitted in ${ordinary.requests} request(s), ${fmt(ordinary.cpuMs, 1)} ms CPU`,
+		});
+	}
 	for (const row of r.exactlyOnce?.faulted ?? []) {
 		// Skip and Create or Update look first, so on a search that finds by ERP Order ID every lost answer is settled.
 		const settles = row.withErpOrderId && (row.search ?? 'proven') === 'proven' && ['create-skip', 'upsert-erp'].includes(row.id);

@@ -99,6 +99,7 @@ export class RemoteSandbox {
 	clockNow = () => this.call('clockNow') as Promise<number>;
 	clockSet = (ms: number) => this.call('clockSet', ms) as Promise<void>;
 	clockAdvance = (ms: number) => this.call('clockAdvance', ms) as Promise<void>;
+	clockUseRealTime = () => this.call('clockUseRealTime') as Promise<void>;
 
 	async close(): Promise<void> {
 		if (this.child.exitCode !== null) return;

@@ -9,10 +9,11 @@
 //   0. a worker WITHOUT the package fails the execution (what to install where)
 //   1. the trigger on main while the workers are busy, main restarted (SIGTERM)
 //      in the middle: every new order fires exactly once
-//   2. a poll slower than the poll interval overlaps the next ones (Max Orders
-//      per Poll given as an expression, which n8n 2.40.7 loses when polls
-//      overlap unless it is read before the poll's first await): no order may
-//      fire twice
+//   2. every v1 pull answers after 7 s, so each poll outlasts the 5 s poll
+//      interval and overlaps the next ones (Max Orders per Poll given as an
+//      expression, which n8n 2.40.7 loses when polls overlap unless it is read
+//      before the poll's first await): every new order fires exactly once, in
+//      the recorder and in n8n's execution records
 //   3. 4 webhook executions x 500 Creates, Parallel Requests 10: 2,000 orders,
 //      0 duplicates, executions on both workers, peak in flight <= 40
 //   4. the same with 10 % 429s: no failed item, no duplicate
@@ -68,6 +69,8 @@ const KILL_PARALLEL = 2;
 // killed worker's job is declared stalled in ~30-40 s instead of ~2 min.
 const STALL_SETTINGS = { QUEUE_WORKER_LOCK_DURATION: '30000', QUEUE_WORKER_STALLED_INTERVAL: '10000' };
 const ACCOUNT_LIMIT_RPS = 150;
+// Check 2: every v1 pull answers after this long, more than the 5 s between polls.
+const SLOW_PULL_MS = 7_000;
 
 const log = (line) => process.stderr.write(`[e2e queue] ${line}\n`);
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -447,10 +450,9 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 	timedTest(
 		'2. a poll slower than the poll interval: the next poll starts before it ends, and no order may fire twice',
 		async (t) => {
-			// 2,500 orders in the trigger's overlap window, 250 ms a request: each
-			// poll reads ~26 pages, over 6 s, longer than the 5 s between polls.
-			for (let i = 0; i < 2500; i++) sb.insertOrder();
-			sb.setLatency(250);
+			await ensureWorkers(); // the trigger's executions run on them
+			// Every v1 pull answers after 7 s: each poll takes longer than the 5 s between polls.
+			sb.setLatency(SLOW_PULL_MS);
 			const seq = lastSeq();
 			try {
 				await main.activate(ids.slowTrigger, { timeoutMs: 120_000 }); // returns after the first poll
@@ -465,9 +467,10 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 					t.diagnostic(`polls seen: ${spans.length}, spans (ms): ${JSON.stringify(spans.map(([a, b]) => Math.round(b - a)))}, received: ${JSON.stringify(received())}`);
 					throw error;
 				});
-				const spansNow = pollSpans(seq).length;
-				await waitFor('one more poll', () => pollSpans(seq).length >= spansNow + 1, { timeoutMs: 60_000, intervalMs: 250 });
-				await sleep(6_000); // let polls that started meanwhile finish and their executions run
+				// Every poll that was running when the last order arrived ends (at most 3 pulls one
+				// after the other, 21 s), so any that would emit an order again has done so, and its
+				// execution has run on a worker.
+				await sleep(3 * SLOW_PULL_MS + 8_000);
 				await main.deactivate(ids.slowTrigger);
 				await sleep(8_000); // polls still in flight end; none may emit
 				const got = received();
@@ -495,6 +498,7 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 					noBridgeErrors: (mainServer.output().match(/No bridge acquired/g) || []).length,
 				};
 				t.diagnostic(JSON.stringify(figures.overlappingPolls));
+				assert.ok(figures.overlappingPolls.longestPollMs > 5_000, `the setup made a poll outlast the poll interval: ${figures.overlappingPolls.longestPollMs} ms`);
 				assert.ok(figures.overlappingPolls.mostPollsAtOnce >= 2, 'the setup made two polls overlap');
 				assert.deepEqual(got.filter((id) => !expected.includes(id)), [], 'only new orders fired');
 				assert.equal(figures.overlappingPolls.firedTwice, 0, `${figures.overlappingPolls.firedTwice} orders fired twice`);
