@@ -442,6 +442,65 @@ function scrubTable(rows: ScrubRow[]): string {
 	);
 }
 
+/** Section 4 (and 4b when measured) as Markdown lines. */
+function triggerSections(r: BenchResults): string[] {
+	return [
+		'## 4. Trigger',
+		'',
+		...(r.measuredAt?.trigger ? [`Measured alone on ${r.measuredAt.trigger} (\`BENCH_ONLY=trigger\`), after the run above.`, ''] : []),
+		triggerTable(r.trigger),
+		'',
+		...(r.triggerBacklog ? triggerBacklogSection(r.triggerBacklog) : []),
+	];
+}
+
+const isTriggerLine = (line: string) => /trigger|backlog/i.test(line);
+
+/**
+ * The Markdown of a full run with only the trigger's parts replaced (sections
+ * 4 and 4b, their target rows, their set-up lines): what BENCH_ONLY=trigger /
+ * trigger-backlog write, so the other sections stay exactly as their run wrote them.
+ */
+export function withTriggerSections(previous: string, r: BenchResults): string {
+	const lines = previous.split('\n');
+	// Sections 4 and 4b, up to the next section.
+	const start = lines.findIndex((line) => line.startsWith('## 4. Trigger'));
+	if (start < 0) return markdown(r);
+	let end = start + 1;
+	while (end < lines.length && !(lines[end].startsWith('## ') && !lines[end].startsWith('## 4b.'))) end++;
+	lines.splice(start, end - start, ...triggerSections(r));
+	// The targets table's trigger rows.
+	const targetRows = r.targets.filter((t) => isTriggerLine(t.target)).map((t) => `| ${t.target} | ${t.holds === null ? '—' : t.holds ? 'yes' : '**no**'} | ${t.measured} |`);
+	const tableStart = lines.findIndex((line) => line.startsWith('## Targets'));
+	const rows: number[] = [];
+	for (let i = tableStart + 1; i < lines.length && tableStart >= 0; i++) {
+		if (lines[i].startsWith('## ')) break;
+		if (lines[i].startsWith('| ') && isTriggerLine(lines[i]) && !lines[i].startsWith('| target')) rows.push(i);
+	}
+	if (rows.length > 0) {
+		const at = rows[0];
+		for (const i of rows.reverse()) lines.splice(i, 1);
+		lines.splice(at, 0, ...targetRows);
+	}
+	// The set-up lines of the trigger scenarios.
+	const setupStart = lines.findIndex((line) => line.startsWith('## Set-up'));
+	if (setupStart >= 0) {
+		let i = setupStart + 1;
+		while (i < lines.length && !lines[i].startsWith('## ')) {
+			if (lines[i].startsWith('- trigger')) lines.splice(i, 1);
+			else i++;
+		}
+		const setupLines = Object.entries(r.setup)
+			.filter(([k]) => k.startsWith('trigger'))
+			.map(([k, v]) => `- ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+		let last = setupStart + 1;
+		while (last < lines.length && !lines[last].startsWith('## ')) last++;
+		while (last > setupStart + 1 && lines[last - 1] === '') last--;
+		lines.splice(last, 0, ...setupLines);
+	}
+	return lines.join('\n');
+}
+
 export function markdown(r: BenchResults): string {
 	const m = r.machine;
 	const targets = table(
@@ -477,12 +536,7 @@ export function markdown(r: BenchResults): string {
 		'',
 		pullTable(r.pull),
 		'',
-		'## 4. Trigger',
-		'',
-		...(r.measuredAt?.trigger ? [`Measured alone on ${r.measuredAt.trigger} (\`BENCH_ONLY=trigger\`), after the run above.`, ''] : []),
-		triggerTable(r.trigger),
-		'',
-		...(r.triggerBacklog ? triggerBacklogSection(r.triggerBacklog) : []),
+		...triggerSections(r),
 		...(r.exactlyOnceReal ? exactlyOnceRealSection(r.exactlyOnceReal) : []),
 		...(r.exactlyOnce
 			? [

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { createContenders, loadOurNodes } from './contenders/n8n';
 import { locateRuntime, startRealN8n, startRealN8nWorkflows, type RealN8nBench, type RealN8nMode } from './contenders/realN8n';
 import { progress, resetClock, msSince, now, round } from './lib/measure';
-import { checkTargets, exactlyOnceRealChecks, exactlyOnceRealSection, machineInfo, markdown, type BenchResults } from './report';
+import { checkTargets, exactlyOnceRealChecks, exactlyOnceRealSection, machineInfo, markdown, withTriggerSections, type BenchResults } from './report';
 import { RemoteSandbox } from './sandbox/remote';
 import { addContenders, runAddScenario, type AddRow } from './scenarios/add';
 import { runPullScenario, type PullRow } from './scenarios/pull';
@@ -225,8 +225,8 @@ async function main(): Promise<void> {
 				'rounds (add scenarios)': ROUNDS,
 				'429 faults': `${RATE_429 * 100} % of add requests, seeded, Retry-After: 0, at ${LATENCY_429} ms latency, one round`,
 				'pull': `${PULL_ORDERS} orders, sandbox page cap = node max page size ${ours.pageSize.max}, 0 ms latency, each contender in its own child process`,
-				'trigger': `${TRIGGER_ORDERS} new orders created after activation (Kapture's clock frozen, then moved past them; one every 240 ms), Max Orders per Poll ${TRIGGER_ORDERS}, 0 ms latency; then a quiet account (one order a minute, the newest an hour old): activation, an idle poll, an ordinary poll (5 new orders); CPU = the bench process (n8n-core and our node) during the poll`,
-				'trigger backlog (4b)': `${TRIGGER_BACKLOG} orders arrived after activation (one per 250 ms of Kapture's frozen clock), drained at Max Orders per Poll ${BACKLOG_CAPS.join(' and ')}, each drain in a fresh process of its own (--expose-gc) polling one poll after the other as an active workflow does (one poll context, live static data); the sandbox, with the backlog, in another process; memory a poll adds = peak heapUsed / RSS sampled every 2 ms during the poll minus the value after a gc just before it (the first 3 polls and every ~20th of the drain)`,
+				...triggerSetup(),
+				...triggerBacklogSetup(),
 				'scrubber (7)': 'one page of 500 orders from the sandbox (v1 pull, partner pull), read as the transport reads it (interpretAnswer) with and without Scrubber.body first, in the bench process; CPU time per page, median of 5 rounds, the two alternating',
 				'exactly-once (5, 6)': `our node in the harness, Create / Create or Update over v1 with the add scenarios' fields, ${ITEMS} items, ${LATENCY_429} ms latency, Parallel Requests ${ours.parallel.max}; scenario 5 once per contender with seeded faults on every request, scenario 6 ${Math.max(3, ROUNDS)} rounds without faults, contenders alternating, the median shown`,
 			},
@@ -263,10 +263,24 @@ async function main(): Promise<void> {
 	}
 }
 
+/** How scenarios 4 and 4b were set up (also written when they are measured alone). */
+function triggerSetup(): Record<string, string> {
+	return {
+		trigger: `${TRIGGER_ORDERS} new orders created after activation (Kapture's clock frozen, then moved past them; one every 240 ms), Max Orders per Poll ${TRIGGER_ORDERS}, 0 ms latency; then a quiet account (one order a minute, the newest an hour old): activation, an idle poll, an ordinary poll (5 new orders); CPU = the bench process (n8n-core and our node) during the poll`,
+	};
+}
+
+function triggerBacklogSetup(): Record<string, string> {
+	return {
+		'trigger backlog (4b)': `${TRIGGER_BACKLOG} orders arrived after activation (one per 250 ms of Kapture's frozen clock), drained at Max Orders per Poll ${BACKLOG_CAPS.join(' and ')}, each drain in a fresh process of its own (--expose-gc) polling one poll after the other as an active workflow does (one poll context, live static data); the sandbox, with the backlog, in another process; memory a poll adds = peak heapUsed / RSS sampled every 2 ms during the poll minus the value after a gc just before it (the first 3 polls and every ~20th of the drain)`,
+	};
+}
+
 /**
  * BENCH_ONLY=trigger or trigger-backlog: the scenario's figures go into the
  * existing docs/benchmarks.json and .md, marked with the time they were
- * measured; the other scenarios' figures stay as the last full run left them.
+ * measured; the other scenarios' figures (and their Markdown) stay as the
+ * last full run left them.
  */
 function mergeIntoDocs(measured: Partial<Pick<BenchResults, 'trigger' | 'triggerBacklog'>>): void {
 	const docs = join(__dirname, '..', 'docs');
@@ -279,10 +293,12 @@ function mergeIntoDocs(measured: Partial<Pick<BenchResults, 'trigger' | 'trigger
 	const earlier = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
 	const measuredAt = { ...earlier.measuredAt };
 	for (const key of Object.keys(measured)) measuredAt[key] = new Date().toISOString();
-	const merged = { ...earlier, ...measured, measuredAt };
+	const setup = { ...earlier.setup, ...(measured.trigger ? triggerSetup() : {}), ...(measured.triggerBacklog ? triggerBacklogSetup() : {}) };
+	const merged = { ...earlier, ...measured, measuredAt, setup };
 	const { targets: _targets, notes: _notes, totalSeconds: _total, ...partial } = merged;
 	const results: BenchResults = { ...merged, targets: checkTargets(partial) };
-	const md = markdown(results);
+	const previous = join(docs, 'benchmarks.md');
+	const md = existsSync(previous) ? withTriggerSections(readFileSync(previous, 'utf8'), results) : markdown(results);
 	process.stdout.write(`\n${md}\n`);
 	writeFileSync(join(docs, 'benchmarks.md'), md);
 	writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
