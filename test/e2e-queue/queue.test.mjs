@@ -9,8 +9,9 @@
 //   0. a worker WITHOUT the package fails the execution (what to install where)
 //   1. the trigger on main while the workers are busy, main restarted (SIGTERM)
 //      in the middle: every new order fires exactly once
-//   2. every v1 pull answers after 7 s, so each poll outlasts the 5 s poll
-//      interval and overlaps the next ones (Max Orders per Poll given as an
+//   2. against a Kapture of its own (a few orders), every v1 pull answers
+//      after 7 s, so each poll outlasts the 5 s poll interval and overlaps the
+//      next ones (Max Orders per Poll given as an
 //      expression, which n8n 2.40.7 loses when polls overlap unless it is read
 //      before the poll's first await): every new order fires exactly once, in
 //      the recorder and in n8n's execution records
@@ -88,6 +89,8 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 
 	let runtime;
 	let sb;
+	// Check 2's own Kapture (a few orders, every pull slow): the checks before it fill \`sb\`'s overlap window.
+	let sbSlow;
 	let pg;
 	let redis;
 	let root;
@@ -109,6 +112,8 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 		phase('n8n runtime');
 
 		sb = await startSandbox();
+		sbSlow = await startSandbox();
+		sbSlow.seedOrders(6);
 		rec = await recorder();
 		[pg, redis] = await Promise.all([startPostgres({ log }), startRedis({ log })]);
 		phase('postgres + redis');
@@ -119,13 +124,17 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 		phase('user folders + package installed 3 times');
 
 		skipOption = findCreateSkipOption(repoRoot);
-		[credential] = await importKaptureCredentials(main, [{ name: 'Kapture sandbox', data: credentialData(sb) }]);
+		let slowCredential;
+		[credential, slowCredential] = await importKaptureCredentials(main, [
+			{ name: 'Kapture sandbox', data: credentialData(sb) },
+			{ name: 'Kapture sandbox (slow)', data: credentialData(sbSlow) },
+		]);
 		const inTimeZone = (wf) => ({ ...wf, settings: { timezone: ACCOUNT_TIME_ZONE } });
 		const killParameters = createParameters(KILL_PARALLEL);
-		const triggerToRecorder = (recorderUrl, name, maxOrdersPerPoll = 1000) => ({
+		const triggerToRecorder = (recorderUrl, name, { maxOrdersPerPoll = 1000, kapture = credential } = {}) => ({
 			...workflowFixture('trigger-to-recorder.json', {
-				credentialId: credential.id,
-				credentialName: credential.name,
+				credentialId: kapture.id,
+				credentialName: kapture.name,
 				recorderUrl,
 				pollTimes: EVERY_5_SECONDS,
 				maxOrdersPerPoll,
@@ -136,7 +145,7 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 			inTimeZone(bulkWorkflow('queue: bulk create', BULK_PATH, createParameters(PARALLEL))),
 			inTimeZone(bulkWorkflow('queue: bulk create (killed)', KILL_PATH, skipOption ? withSkipOption(killParameters, skipOption) : killParameters)),
 			inTimeZone(triggerToRecorder(rec.url, 'queue: new orders -> recorder')),
-			inTimeZone(triggerToRecorder(`${rec.url}/slow`, 'queue: new orders -> recorder (slow Kapture)', '={{ 1000 }}')),
+			inTimeZone(triggerToRecorder(`${rec.url}/slow`, 'queue: new orders -> recorder (slow Kapture)', { maxOrdersPerPoll: '={{ 1000 }}', kapture: slowCredential })),
 		]);
 		phase('imports (credential, 4 workflows) into Postgres');
 
@@ -155,6 +164,7 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 			() => pg && pg.stop(),
 			() => redis && redis.stop(),
 			() => sb && sb.close(),
+			() => sbSlow && sbSlow.close(),
 			() => rec && rec.close(),
 		];
 		for (const step of steps) {
@@ -187,9 +197,9 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 	}
 
 	/** Most v1 pulls in flight at once after `afterSeq`: one poll's requests run one after the other, so 2+ means two polls overlapped. */
-	function maxConcurrentPulls(afterSeq) {
+	function maxConcurrentPulls(afterSeq, sandbox = sb) {
 		const edges = [];
-		for (const r of sb.requests()) {
+		for (const r of sandbox.requests()) {
 			if (r.seq <= afterSeq || r.api !== 'v1Pull') continue;
 			edges.push([r.at, 1], [r.at + Math.max(r.durationMs, 0.001), -1]);
 		}
@@ -201,9 +211,9 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 	}
 
 	/** Trigger polls after `afterSeq` as [startMs, endMs] (a poll starts with offset 0; restarts count as new polls). */
-	function pollSpans(afterSeq) {
+	function pollSpans(afterSeq, sandbox = sb) {
 		const spans = [];
-		for (const r of sb.requests()) {
+		for (const r of sandbox.requests()) {
 			if (r.seq <= afterSeq || r.api !== 'v1Pull') continue;
 			const end = r.at + r.durationMs;
 			if (String(r.body && r.body.offset) === '0' || spans.length === 0) spans.push([r.at, end]);
@@ -289,8 +299,8 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 		return best;
 	}
 
-	const lastSeq = () => {
-		const log = sb.requests();
+	const lastSeq = (sandbox = sb) => {
+		const log = sandbox.requests();
 		return log.length ? log[log.length - 1].seq : 0;
 	};
 
@@ -452,18 +462,18 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 		async (t) => {
 			await ensureWorkers(); // the trigger's executions run on them
 			// Every v1 pull answers after 7 s: each poll takes longer than the 5 s between polls.
-			sb.setLatency(SLOW_PULL_MS);
-			const seq = lastSeq();
+			sbSlow.setLatency(SLOW_PULL_MS);
+			const seq = lastSeq(sbSlow);
 			try {
 				await main.activate(ids.slowTrigger, { timeoutMs: 120_000 }); // returns after the first poll
-				const newestBefore = Math.max(...sb.listOrders().map((o) => o.id));
-				for (let i = 0; i < 5; i++) sb.insertOrder();
+				const newestBefore = Math.max(...sbSlow.listOrders().map((o) => o.id));
+				for (let i = 0; i < 5; i++) sbSlow.insertOrder();
 				await sleep(3_000);
-				for (let i = 0; i < 5; i++) sb.insertOrder();
-				const expected = sb.listOrders().filter((o) => o.id > newestBefore).map((o) => o.id);
+				for (let i = 0; i < 5; i++) sbSlow.insertOrder();
+				const expected = sbSlow.listOrders().filter((o) => o.id > newestBefore).map((o) => o.id);
 				const received = () => rec.hits.filter((h) => h.path === '/slow/order' && h.json).map((h) => Number(h.json.id));
 				await waitFor('the 10 new orders at the recorder', () => expected.every((id) => received().includes(id)), { timeoutMs: 120_000, intervalMs: 250 }).catch((error) => {
-					const spans = pollSpans(seq);
+					const spans = pollSpans(seq, sbSlow);
 					t.diagnostic(`polls seen: ${spans.length}, spans (ms): ${JSON.stringify(spans.map(([a, b]) => Math.round(b - a)))}, received: ${JSON.stringify(received())}`);
 					throw error;
 				});
@@ -485,11 +495,11 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 					const items = (runs[0] && runs[0].data && runs[0].data.main && runs[0].data.main[0]) || [];
 					inExecutions.push(...items.map((item) => Number(item.json.id)));
 				}
-				const spans = pollSpans(seq);
+				const spans = pollSpans(seq, sbSlow);
 				figures.overlappingPolls = {
 					polls: spans.length,
 					longestPollMs: Math.round(Math.max(...spans.map(([a, b]) => b - a))),
-					mostPollsAtOnce: maxConcurrentPulls(seq),
+					mostPollsAtOnce: maxConcurrentPulls(seq, sbSlow),
 					newOrders: expected.length,
 					fired: got.length,
 					firedTwice: [...counts.values()].filter((c) => c > 1).length,
@@ -507,7 +517,7 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 25 * 60
 				assert.equal(figures.overlappingPolls.noBridgeErrors, 0, 'no poll lost its expression isolate ("No bridge acquired")');
 			} finally {
 				await main.deactivate(ids.slowTrigger).catch(() => undefined);
-				sb.setLatency(0);
+				sbSlow.setLatency(0);
 			}
 		},
 	);
