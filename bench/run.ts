@@ -272,7 +272,7 @@ function triggerSetup(): Record<string, string> {
 
 function triggerBacklogSetup(): Record<string, string> {
 	return {
-		'trigger backlog (4b)': `${TRIGGER_BACKLOG} orders arrived after activation (one per 250 ms of Kapture's frozen clock), drained at Max Orders per Poll ${BACKLOG_CAPS.join(' and ')}, each drain in a fresh process of its own (--expose-gc) polling one poll after the other as an active workflow does (one poll context, live static data); the sandbox, with the backlog, in another process; memory a poll adds = peak heapUsed / RSS sampled every 2 ms during the poll minus the value after a gc just before it (the first 3 polls and every ~20th of the drain)`,
+		'trigger backlog (4b)': `${TRIGGER_BACKLOG} orders arrived after activation (one per 250 ms of Kapture's frozen clock), drained at Max Orders per Poll ${BACKLOG_CAPS.join(' and ')}, each drain in a fresh process of its own (--expose-gc) polling one poll after the other as an active workflow does (one poll context, live static data); the sandbox, with the backlog, in another process; memory a poll adds = the most heap still in use (after a gc, every 20 ms during the poll and at its end with the emitted orders held) and RSS (every 2 ms) minus the values after a gc just before it (the first 3 polls and every ~10th of the drain); time and CPU per poll over the polls not measured`,
 	};
 }
 
@@ -293,8 +293,8 @@ function mergeIntoDocs(measured: Partial<Pick<BenchResults, 'trigger' | 'trigger
 	const earlier = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
 	const measuredAt = { ...earlier.measuredAt };
 	for (const key of Object.keys(measured)) measuredAt[key] = new Date().toISOString();
-	const setup = { ...earlier.setup, ...(measured.trigger ? triggerSetup() : {}), ...(measured.triggerBacklog ? triggerBacklogSetup() : {}) };
-	const merged = { ...earlier, ...measured, measuredAt, setup };
+	const merged = { ...earlier, ...measured, measuredAt };
+	merged.setup = { ...earlier.setup, ...(merged.trigger ? triggerSetup() : {}), ...(merged.triggerBacklog ? triggerBacklogSetup() : {}) };
 	const { targets: _targets, notes: _notes, totalSeconds: _total, ...partial } = merged;
 	const results: BenchResults = { ...merged, targets: checkTargets(partial) };
 	const previous = join(docs, 'benchmarks.md');
