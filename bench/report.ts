@@ -8,6 +8,7 @@ import type { ExactlyOnceRealResults, ExactlyOnceResults, ExactlyOnceRow } from 
 import type { PullRow } from './scenarios/pull';
 import type { ScrubRow } from './scenarios/scrub';
 import type { TriggerRow } from './scenarios/trigger';
+import type { TriggerBacklogResults } from './scenarios/triggerBacklog';
 
 export interface TargetCheck {
 	target: string;
@@ -27,6 +28,8 @@ export interface BenchResults {
 	add429: AddRow[];
 	pull: PullRow[];
 	trigger: TriggerRow[];
+	/** Scenario 4b, unless skipped (BENCH_SKIP=trigger-backlog). */
+	triggerBacklog?: TriggerBacklogResults;
 	/** Scenario 5, unless skipped (BENCH_SKIP=exactly). */
 	exactlyOnce?: ExactlyOnceResults;
 	/** Scenario 7, unless skipped (BENCH_SKIP=scrub). */
@@ -36,6 +39,8 @@ export interface BenchResults {
 	targets: TargetCheck[];
 	notes: string[];
 	totalSeconds: number;
+	/** Scenarios measured alone after the full run (BENCH_ONLY=trigger / trigger-backlog): key → ISO time. */
+	measuredAt?: Record<string, string>;
 }
 
 export function machineInfo(): BenchResults['machine'] {
@@ -218,9 +223,50 @@ function costTable(rows: ExactlyOnceResults['cost']): string {
 
 function triggerTable(rows: TriggerRow[]): string {
 	return table(
-		['poll', 'new orders', 'emitted', 'requests', 'time (s)'],
-		rows.map((row) => [row.label, fmt(row.newOrders), fmt(row.emitted), fmt(row.requests), fmt(row.wallMs / 1000, 2) + (row.error ? ` (error: ${row.error})` : '')]),
+		['poll', 'new orders', 'emitted', 'requests', 'time (s)', 'CPU (ms)'],
+		rows.map((row) => [
+			row.label,
+			fmt(row.newOrders),
+			fmt(row.emitted),
+			fmt(row.requests),
+			fmt(row.wallMs / 1000, 2) + (row.error ? ` (error: ${row.error})` : ''),
+			row.cpuMs === undefined ? '—' : fmt(row.cpuMs, 0),
+		]),
 	);
+}
+
+function triggerBacklogSection(r: TriggerBacklogResults): string[] {
+	return [
+		`## 4b. Trigger: a backlog of ${fmt(r.backlog)} orders`,
+		'',
+		`Measured ${r.date}. The orders arrived after the trigger was activated, one every ${r.orderSpacingMs} ms of Kapture's clock ` +
+			`(${fmt((r.backlog * r.orderSpacingMs) / 86_400_000, 1)} days of orders); the trigger then polls one poll after the other until it emitted all of them. ` +
+			`Seeding the sandbox took ${fmt(r.seedMs / 1000, 1)} s; the sandbox process then held ${fmt(r.sandboxRssMb)} MB RSS (${fmt(r.sandboxHeapMb)} MB heap). ` +
+			'"A poll adds": the most heap still in use (sampled after a gc every 20 ms, and at the poll\'s end with the emitted orders still held) and RSS one poll took above what the process held (after a gc) just before it, over the first 3 polls and every ~10th. ' +
+			'Time and CPU per poll: the polls that were not measured (the worker process: n8n-core and our node; the sandbox is another process). 0.1.x held the whole backlog in one poll: about 0.7 KB an order.',
+		'',
+		table(
+			['Max Orders per Poll', 'emitted', 'twice / out of order', 'polls', '⌈backlog / max⌉', 'requests', 'requests per poll', 'first poll / most in one poll', 'drain time (s)', 'time per poll (ms)', 'CPU per poll (ms)', 'a poll adds: heap in use (MB)', 'a poll adds: RSS (MB)', 'first poll adds: heap / RSS (MB)', 'stored state: most ids / largest (KB)'],
+			r.rows.map((row) => [
+				fmt(row.cap),
+				fmt(row.emitted) + (row.error ? ` (error: ${row.error})` : ''),
+				`${fmt(row.duplicates)} / ${fmt(row.outOfOrder)}`,
+				fmt(row.polls),
+				fmt(row.fewestPolls),
+				fmt(row.requests),
+				fmt(row.requestsPerPoll, 2),
+				`${fmt(row.requestsOfFirstPoll)} / ${fmt(row.mostRequestsInOnePoll)}`,
+				fmt(row.wallMs / 1000, 0),
+				fmt(row.wallPerPollMs, 1),
+				fmt(row.cpuPerPollMs, 1),
+				fmt(row.peakPollHeapMb, 1),
+				fmt(row.peakPollRssMb, 1),
+				`${fmt(row.firstPollHeapMb, 1)} / ${fmt(row.firstPollRssMb, 1)}`,
+				row.mostSeenIds === undefined ? '—' : `${fmt(row.mostSeenIds)} / ${fmt(row.largestStateKb)}`,
+			]),
+		),
+		'',
+	];
 }
 
 export function checkTargets(r: Omit<BenchResults, 'targets' | 'notes' | 'totalSeconds'>): TargetCheck[] {
@@ -282,6 +328,14 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'notes' | 'totalS
 			measured: `${idle.requests} request(s) on a quiet account` + (idleAfterBurst ? `; ${idleAfterBurst.requests} right after the burst (orders inside the overlap window are read again)` : ''),
 		});
 	}
+	const ordinary = r.trigger.find((row) => row.id === 'ordinary');
+	if (ordinary) {
+		checks.push({
+			target: 'ordinary trigger poll (5 new orders, quiet account): all 5 emitted in 1 request',
+			holds: ordinary.emitted === ordinary.newOrders && ordinary.requests === 1,
+			measured: `${ordinary.emitted} emitted in ${ordinary.requests} request(s), ${fmt(ordinary.cpuMs, 1)} ms CPU`,
+		});
+	}
 	for (const row of r.exactlyOnce?.faulted ?? []) {
 		// Skip and Create or Update look first, so on a search that finds by ERP Order ID every lost answer is settled.
 		const settles = row.withErpOrderId && (row.search ?? 'proven') === 'proven' && ['create-skip', 'upsert-erp'].includes(row.id);
@@ -315,6 +369,24 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'notes' | 'totalS
 		});
 	}
 	if (r.exactlyOnceReal) checks.push(...exactlyOnceRealChecks(r.exactlyOnceReal));
+	for (const row of r.triggerBacklog?.rows ?? []) {
+		checks.push({
+			target: `a backlog of ${fmt(row.backlog)} orders at Max Orders per Poll ${fmt(row.cap)}: every order emitted once, oldest first, in ⌈backlog / max⌉ polls`,
+			holds: !row.error && row.emitted === row.backlog && row.duplicates === 0 && row.outOfOrder === 0 && row.polls === row.fewestPolls,
+			measured: `${fmt(row.emitted)} emitted in ${fmt(row.polls)} polls (${fmt(row.fewestPolls)} at least), ${fmt(row.requests)} requests, ${row.duplicates} twice, ${row.outOfOrder} out of order${row.error ? `; ${row.error}` : ''}`,
+		});
+	}
+	const backlogRows = r.triggerBacklog?.rows ?? [];
+	const small = backlogRows.find((row) => row.cap === 100);
+	if (small && r.triggerBacklog) {
+		// What holding the whole backlog in one poll took before (0.1.x): about 0.7 KB an order (issue 16).
+		const wholeBacklogMb = (r.triggerBacklog.backlog * 0.7) / 1024;
+		checks.push({
+			target: `a poll over a backlog of ${fmt(r.triggerBacklog.backlog)} orders at Max Orders per Poll 100 adds under 2 % of what holding the backlog took (0.7 KB an order: ${fmt(wholeBacklogMb)} MB)`,
+			holds: small.peakPollHeapMb < 0.02 * wholeBacklogMb,
+			measured: backlogRows.map((row) => `max ${fmt(row.cap)}: ${fmt(row.peakPollHeapMb, 1)} MB heap, ${fmt(row.peakPollRssMb, 1)} MB RSS`).join('; '),
+		});
+	}
 	const busy = r.trigger.find((row) => row.id === 'busy');
 	if (busy) {
 		checks.push({
@@ -370,6 +442,65 @@ function scrubTable(rows: ScrubRow[]): string {
 	);
 }
 
+/** Section 4 (and 4b when measured) as Markdown lines. */
+function triggerSections(r: BenchResults): string[] {
+	return [
+		'## 4. Trigger',
+		'',
+		...(r.measuredAt?.trigger ? [`Measured alone on ${r.measuredAt.trigger} (\`BENCH_ONLY=trigger\`), after the run above.`, ''] : []),
+		triggerTable(r.trigger),
+		'',
+		...(r.triggerBacklog ? triggerBacklogSection(r.triggerBacklog) : []),
+	];
+}
+
+const isTriggerLine = (line: string) => /trigger|backlog/i.test(line);
+
+/**
+ * The Markdown of a full run with only the trigger's parts replaced (sections
+ * 4 and 4b, their target rows, their set-up lines): what BENCH_ONLY=trigger /
+ * trigger-backlog write, so the other sections stay exactly as their run wrote them.
+ */
+export function withTriggerSections(previous: string, r: BenchResults): string {
+	const lines = previous.split('\n');
+	// Sections 4 and 4b, up to the next section.
+	const start = lines.findIndex((line) => line.startsWith('## 4. Trigger'));
+	if (start < 0) return markdown(r);
+	let end = start + 1;
+	while (end < lines.length && !(lines[end].startsWith('## ') && !lines[end].startsWith('## 4b.'))) end++;
+	lines.splice(start, end - start, ...triggerSections(r));
+	// The targets table's trigger rows.
+	const targetRows = r.targets.filter((t) => isTriggerLine(t.target)).map((t) => `| ${t.target} | ${t.holds === null ? '—' : t.holds ? 'yes' : '**no**'} | ${t.measured} |`);
+	const tableStart = lines.findIndex((line) => line.startsWith('## Targets'));
+	const rows: number[] = [];
+	for (let i = tableStart + 1; i < lines.length && tableStart >= 0; i++) {
+		if (lines[i].startsWith('## ')) break;
+		if (lines[i].startsWith('| ') && isTriggerLine(lines[i]) && !lines[i].startsWith('| target')) rows.push(i);
+	}
+	if (rows.length > 0) {
+		const at = rows[0];
+		for (const i of rows.reverse()) lines.splice(i, 1);
+		lines.splice(at, 0, ...targetRows);
+	}
+	// The set-up lines of the trigger scenarios.
+	const setupStart = lines.findIndex((line) => line.startsWith('## Set-up'));
+	if (setupStart >= 0) {
+		let i = setupStart + 1;
+		while (i < lines.length && !lines[i].startsWith('## ')) {
+			if (lines[i].startsWith('- trigger')) lines.splice(i, 1);
+			else i++;
+		}
+		const setupLines = Object.entries(r.setup)
+			.filter(([k]) => k.startsWith('trigger'))
+			.map(([k, v]) => `- ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+		let last = setupStart + 1;
+		while (last < lines.length && !lines[last].startsWith('## ')) last++;
+		while (last > setupStart + 1 && lines[last - 1] === '') last--;
+		lines.splice(last, 0, ...setupLines);
+	}
+	return lines.join('\n');
+}
+
 export function markdown(r: BenchResults): string {
 	const m = r.machine;
 	const targets = table(
@@ -405,10 +536,7 @@ export function markdown(r: BenchResults): string {
 		'',
 		pullTable(r.pull),
 		'',
-		'## 4. Trigger',
-		'',
-		triggerTable(r.trigger),
-		'',
+		...triggerSections(r),
 		...(r.exactlyOnceReal ? exactlyOnceRealSection(r.exactlyOnceReal) : []),
 		...(r.exactlyOnce
 			? [

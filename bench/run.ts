@@ -3,7 +3,8 @@
 //
 // Env knobs (all optional): BENCH_ROUNDS (rounds of the add scenarios, default 2),
 // BENCH_ITEMS (orders to add, default 2000), BENCH_PULL_ORDERS (default 100000),
-// BENCH_TRIGGER_ORDERS (default 10000), BENCH_SKIP=add,429,pull,trigger,exactly,scrub,
+// BENCH_TRIGGER_ORDERS (default 10000), BENCH_TRIGGER_BACKLOG (orders of scenario 4b, default 1000000),
+// BENCH_SKIP=add,429,pull,trigger,trigger-backlog,exactly,scrub,
 // BENCH_NO_WRITE=1 (print only, leave docs/ alone), BENCH_N8N_NODES_BASE (see lib/n8nBase.ts),
 // BENCH_REAL_N8N=auto|0|install (the add scenarios in a real n8n 2.40.7 when it is
 // cached: `npm run n8n:install`; 0 = harness only; install = install it if missing,
@@ -11,18 +12,22 @@
 // BENCH_HARNESS_ADD=1 (also run the in-process harness contenders next to real n8n),
 // BENCH_EXACTLY_ITEMS (items per run of 5b, default 1000). BENCH_ONLY=exactly-real runs 5b
 // alone and writes docs/exactly-once.md and .json (the full run puts 5b into benchmarks.md).
+// BENCH_ONLY=trigger (scenario 4) or BENCH_ONLY=trigger-backlog (4b, a million orders, ~25 min)
+// runs that scenario alone and puts its figures into the existing docs/benchmarks.json and .md,
+// marked with when they were measured; the other scenarios' figures stay as they were.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { createContenders, loadOurNodes } from './contenders/n8n';
 import { locateRuntime, startRealN8n, startRealN8nWorkflows, type RealN8nBench, type RealN8nMode } from './contenders/realN8n';
 import { progress, resetClock, msSince, now, round } from './lib/measure';
-import { checkTargets, exactlyOnceRealChecks, exactlyOnceRealSection, machineInfo, markdown, type BenchResults } from './report';
+import { checkTargets, exactlyOnceRealChecks, exactlyOnceRealSection, machineInfo, markdown, withTriggerSections, type BenchResults } from './report';
 import { RemoteSandbox } from './sandbox/remote';
 import { addContenders, runAddScenario, type AddRow } from './scenarios/add';
 import { runPullScenario, type PullRow } from './scenarios/pull';
 import { runTriggerScenario, type TriggerRow } from './scenarios/trigger';
+import { runTriggerBacklogScenario, type TriggerBacklogResults } from './scenarios/triggerBacklog';
 import {
 	exactlyOnceRealWorkflows,
 	runExactlyOnceRealScenario,
@@ -37,9 +42,12 @@ const ROUNDS = Number(env.BENCH_ROUNDS ?? 2);
 const ITEMS = Number(env.BENCH_ITEMS ?? 2000);
 const PULL_ORDERS = Number(env.BENCH_PULL_ORDERS ?? 100_000);
 const TRIGGER_ORDERS = Number(env.BENCH_TRIGGER_ORDERS ?? 10_000);
+const TRIGGER_BACKLOG = Number(env.BENCH_TRIGGER_BACKLOG ?? 1_000_000);
+// The default Max Orders per Poll, and its maximum.
+const BACKLOG_CAPS = [100, 10_000];
 const ONLY = env.BENCH_ONLY;
 const SKIP = ONLY
-	? new Set(['add', '429', 'pull', 'trigger', 'exactly', 'exactly-real'].filter((name) => name !== ONLY))
+	? new Set(['add', '429', 'pull', 'trigger', 'trigger-backlog', 'exactly', 'exactly-real'].filter((name) => name !== ONLY))
 	: new Set((env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const EXACTLY_ITEMS = Number(env.BENCH_EXACTLY_ITEMS ?? 1000);
 const RATE_429 = 0.1;
@@ -134,6 +142,14 @@ async function main(): Promise<void> {
 		if (!SKIP.has('trigger')) {
 			trigger = await runTriggerScenario(sandbox, c, { newOrders: TRIGGER_ORDERS, latencyMs: 0 });
 		}
+		let triggerBacklog: TriggerBacklogResults | undefined;
+		if (!SKIP.has('trigger-backlog')) {
+			triggerBacklog = await runTriggerBacklogScenario(ours, { backlog: TRIGGER_BACKLOG, caps: BACKLOG_CAPS });
+		}
+		if (ONLY === 'trigger' || ONLY === 'trigger-backlog') {
+			mergeIntoDocs(ONLY === 'trigger' ? { trigger } : { triggerBacklog });
+			return;
+		}
 		let exactlyOnceReal: ExactlyOnceRealResults | undefined;
 		if (!SKIP.has('exactly-real')) {
 			if (!availability.available) {
@@ -209,7 +225,8 @@ async function main(): Promise<void> {
 				'rounds (add scenarios)': ROUNDS,
 				'429 faults': `${RATE_429 * 100} % of add requests, seeded, Retry-After: 0, at ${LATENCY_429} ms latency, one round`,
 				'pull': `${PULL_ORDERS} orders, sandbox page cap = node max page size ${ours.pageSize.max}, 0 ms latency, each contender in its own child process`,
-				'trigger': `${TRIGGER_ORDERS} new orders after activation, Max Orders per Poll ${TRIGGER_ORDERS}, 0 ms latency`,
+				...triggerSetup(),
+				...triggerBacklogSetup(),
 				'scrubber (7)': 'one page of 500 orders from the sandbox (v1 pull, partner pull), read as the transport reads it (interpretAnswer) with and without Scrubber.body first, in the bench process; CPU time per page, median of 5 rounds, the two alternating',
 				'exactly-once (5, 6)': `our node in the harness, Create / Create or Update over v1 with the add scenarios' fields, ${ITEMS} items, ${LATENCY_429} ms latency, Parallel Requests ${ours.parallel.max}; scenario 5 once per contender with seeded faults on every request, scenario 6 ${Math.max(3, ROUNDS)} rounds without faults, contenders alternating, the median shown`,
 			},
@@ -217,6 +234,7 @@ async function main(): Promise<void> {
 			add429,
 			pull,
 			trigger,
+			triggerBacklog,
 			exactlyOnce,
 			scrub,
 			exactlyOnceReal,
@@ -243,6 +261,48 @@ async function main(): Promise<void> {
 	} finally {
 		await sandbox.close();
 	}
+}
+
+/** How scenarios 4 and 4b were set up (also written when they are measured alone). */
+function triggerSetup(): Record<string, string> {
+	return {
+		trigger: `${TRIGGER_ORDERS} new orders created after activation (Kapture's clock frozen, then moved past them; one every 240 ms), Max Orders per Poll ${TRIGGER_ORDERS}, 0 ms latency; then a quiet account (one order a minute, the newest an hour old): activation, an idle poll, an ordinary poll (5 new orders); CPU = the bench process (n8n-core and our node) during the poll`,
+	};
+}
+
+function triggerBacklogSetup(): Record<string, string> {
+	return {
+		'trigger backlog (4b)': `${TRIGGER_BACKLOG} orders arrived after activation (one per 250 ms of Kapture's frozen clock), drained at Max Orders per Poll ${BACKLOG_CAPS.join(' and ')}, each drain in a fresh process of its own (--expose-gc) polling one poll after the other as an active workflow does (one poll context, live static data); the sandbox, with the backlog, in another process; memory a poll adds = the most heap still in use (after a gc, every 20 ms during the poll and at its end with the emitted orders held) and RSS (every 2 ms) minus the values after a gc just before it (the first 3 polls and every ~10th of the drain); time and CPU per poll over the polls not measured`,
+	};
+}
+
+/**
+ * BENCH_ONLY=trigger or trigger-backlog: the scenario's figures go into the
+ * existing docs/benchmarks.json and .md, marked with the time they were
+ * measured; the other scenarios' figures (and their Markdown) stay as the
+ * last full run left them.
+ */
+function mergeIntoDocs(measured: Partial<Pick<BenchResults, 'trigger' | 'triggerBacklog'>>): void {
+	const docs = join(__dirname, '..', 'docs');
+	const file = join(docs, 'benchmarks.json');
+	if (env.BENCH_NO_WRITE || !existsSync(file)) {
+		progress(env.BENCH_NO_WRITE ? 'BENCH_NO_WRITE: docs left alone' : `no ${file} to add the figures to: run the whole bench once`);
+		process.stdout.write(`${JSON.stringify(measured, null, 2)}\n`);
+		return;
+	}
+	const earlier = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+	const measuredAt = { ...earlier.measuredAt };
+	for (const key of Object.keys(measured)) measuredAt[key] = new Date().toISOString();
+	const merged = { ...earlier, ...measured, measuredAt };
+	merged.setup = { ...earlier.setup, ...(merged.trigger ? triggerSetup() : {}), ...(merged.triggerBacklog ? triggerBacklogSetup() : {}) };
+	const { targets: _targets, notes: _notes, totalSeconds: _total, ...partial } = merged;
+	const results: BenchResults = { ...merged, targets: checkTargets(partial) };
+	const previous = join(docs, 'benchmarks.md');
+	const md = existsSync(previous) ? withTriggerSections(readFileSync(previous, 'utf8'), results) : markdown(results);
+	process.stdout.write(`\n${md}\n`);
+	writeFileSync(join(docs, 'benchmarks.md'), md);
+	writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+	progress(`put ${Object.keys(measured).join(', ')} into docs/benchmarks.md and docs/benchmarks.json`);
 }
 
 function notes(realN8n: boolean): string[] {

@@ -108,6 +108,7 @@ const methods: Record<string, (...args: never[]) => unknown> = {
 	clockNow: () => need().clock.now(),
 	clockSet: (ms: number) => need().clock.set(ms),
 	clockAdvance: (ms: number) => need().clock.advance(ms),
+	clockUseRealTime: () => need().clock.useRealTime(),
 	memory: () => process.memoryUsage(),
 	async close() {
 		await sandbox?.close();

@@ -49,9 +49,10 @@ export class RemoteSandbox {
 		});
 	}
 
-	static async start(options: SandboxOptions): Promise<RemoteSandbox> {
+	/** `heapMb`: the child's --max-old-space-size (a million orders take about 2 GB). */
+	static async start(options: SandboxOptions, { heapMb = 4096 }: { heapMb?: number } = {}): Promise<RemoteSandbox> {
 		const child = fork(join(__dirname, 'host.ts'), [], {
-			execArgv: [...TS_EXEC_ARGV, '--max-old-space-size=4096'],
+			execArgv: [...TS_EXEC_ARGV, `--max-old-space-size=${heapMb}`],
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
 		const remote = new RemoteSandbox(child);
@@ -94,9 +95,11 @@ export class RemoteSandbox {
 	setPullBehaviour = (behaviour: Partial<PullBehaviour>) => this.call('setPullBehaviour', behaviour) as Promise<void>;
 	seedOrders = (n: number, createDateFrom?: number, stepMs?: number) =>
 		this.call('seedOrders', n, createDateFrom, stepMs) as Promise<{ count: number; firstId?: number; lastId?: number }>;
+	memory = () => this.call('memory') as Promise<NodeJS.MemoryUsage>;
 	clockNow = () => this.call('clockNow') as Promise<number>;
 	clockSet = (ms: number) => this.call('clockSet', ms) as Promise<void>;
 	clockAdvance = (ms: number) => this.call('clockAdvance', ms) as Promise<void>;
+	clockUseRealTime = () => this.call('clockUseRealTime') as Promise<void>;
 
 	async close(): Promise<void> {
 		if (this.child.exitCode !== null) return;

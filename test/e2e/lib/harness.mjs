@@ -9,6 +9,7 @@
 // dist/ as it is).
 
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -89,15 +90,16 @@ function assertBuilt() {
 /**
  * A fresh n8n user folder under .n8n-e2e/ with our package installed as a
  * community package. `cleanup()` stops a started server and removes the
- * folder (kept when KAPTURE_E2E_KEEP=1).
+ * folder (kept when KAPTURE_E2E_KEEP=1). `env`: extra variables for every
+ * n8n command of this folder (e.g. the durable scheduler's flags).
  */
-export async function prepareN8n(label) {
+export async function prepareN8n(label, { env } = {}) {
 	assertBuilt();
 	const runtime = await ensureRuntime();
 	const parent = path.join(repoRoot, '.n8n-e2e');
 	fs.mkdirSync(parent, { recursive: true });
 	const userFolder = fs.mkdtempSync(path.join(parent, `${label}-`));
-	const n8n = await createInstance({ runtime, userFolder });
+	const n8n = await createInstance({ runtime, userFolder, env });
 	const pkg = await n8n.installPackage(repoRoot);
 	assert.equal(pkg.name, PACKAGE);
 	const cleanup = async () => {
@@ -186,6 +188,49 @@ export function byId(value) {
 export function nodeError(run, nodeName) {
 	const runs = run && run.data && run.data.resultData && run.data.resultData.runData && run.data.resultData.runData[nodeName];
 	return runs && runs[0] && runs[0].error;
+}
+
+/**
+ * The executions of a workflow as n8n recorded them, oldest first, read over
+ * the REST API: id, mode, status, the run's error message, and the ids of the
+ * orders the node `nodeName` (the trigger) output in that execution.
+ * @returns {Promise<Array<{id: string, mode: string, status: string, error?: string, ids: number[]}>>}
+ */
+export async function triggerExecutions(n8n, workflowId, nodeName) {
+	const flatted = createRequire(path.join(n8n.runtime.dir, 'package.json'))('flatted');
+	const list = (await n8n.executions(workflowId, { limit: 250 })).sort((a, b) => Number(a.id) - Number(b.id));
+	const out = [];
+	for (const execution of list) {
+		const { data } = await n8n.rest('GET', `/rest/executions/${execution.id}`);
+		const run = typeof data.data === 'string' ? flatted.parse(data.data) : data.data;
+		const resultData = (run && run.resultData) || {};
+		const runs = (resultData.runData && resultData.runData[nodeName]) || [];
+		const items = (runs[0] && runs[0].data && runs[0].data.main && runs[0].data.main[0]) || [];
+		out.push({
+			id: String(execution.id),
+			mode: execution.mode,
+			status: execution.status,
+			error: resultData.error && resultData.error.message,
+			ids: items.map((item) => Number(item.json.id)),
+		});
+	}
+	return out;
+}
+
+/**
+ * Rows of a query against the SQLite database of an n8n user folder (n8n may
+ * be running), with Node 24's built-in `node:sqlite` from the runtime.
+ * @returns {Promise<object[]>}
+ */
+export function sqliteQuery(n8n, sql) {
+	const file = path.join(n8n.n8nDir, 'database.sqlite');
+	const script = "const { DatabaseSync } = require('node:sqlite'); const db = new DatabaseSync(process.argv[1]); process.stdout.write(JSON.stringify(db.prepare(process.argv[2]).all())); db.close();";
+	return new Promise((resolve, reject) => {
+		execFile(n8n.runtime.nodeBin, ['--no-warnings', '-e', script, file, sql], { timeout: 30_000 }, (error, stdout, stderr) => {
+			if (error) reject(new Error(`sqlite query failed: ${error.message}\n${stderr}`));
+			else resolve(JSON.parse(stdout));
+		});
+	});
 }
 
 /** A local HTTP endpoint that records the JSON bodies POSTed to it. */
