@@ -46,3 +46,13 @@ export function recordPoll<T>(key: string, state: T): void {
 export function finishedSince<T>(key: string, mark: number): T[] {
 	return (recent.get(key) ?? []).filter((recorded) => recorded.sequence > mark).map((recorded) => recorded.state as T);
 }
+
+/**
+ * The state the latest poll of this trigger here wrote, however long ago: a
+ * poll that finds no state at all (the trigger's first polls, each with its
+ * own empty copy) joins the one stored first instead of starting another.
+ */
+export function latestRecorded<T>(key: string): T | undefined {
+	const list = recent.get(key);
+	return list && list.length > 0 ? (list[list.length - 1].state as T) : undefined;
+}

@@ -9,7 +9,7 @@ import { v1PullPage } from '../helpers/orderPages';
 import { initialWatch, mergeWatches, readWatch, selectChanges, watchKeyOf, type WatchState } from './changes';
 import { DEFAULT_MAX_ORDERS_PER_POLL, DEFAULT_OVERLAP_MINUTES, DEFAULT_WATCH_DAYS, MAX_WATCH_DAYS, type TriggerEvent } from './description';
 import { readWatchWindow, type WatchRead } from './watchWindow';
-import { finishedSince, pollsFinished, recordPoll } from './concurrentPolls';
+import { finishedSince, latestRecorded, pollsFinished, recordPoll } from './concurrentPolls';
 import {
 	filterKeyOf,
 	handledTest,
@@ -208,8 +208,13 @@ export async function pollOrders(this: IPollFunctions): Promise<INodeExecutionDa
 	const staticData = this.getWorkflowStaticData('node');
 	const items: IDataObject[] = [];
 	if (newRead && 'initial' in newRead) {
-		// Another poll may have started the trigger meanwhile: its state stands.
-		if (!readState(staticData[STATE_KEY], settings.filterKey)) staticData[STATE_KEY] = newRead.initial as unknown as IDataObject;
+		// Another poll may have started the trigger meanwhile: the first state stored stands. With
+		// the durable scheduler this poll's copy cannot show it, so it is taken from what polls here recorded.
+		const started =
+			readState(staticData[STATE_KEY], settings.filterKey) ??
+			(clock.snapshots ? readState(latestRecorded(pollKey), settings.filterKey) : undefined);
+		staticData[STATE_KEY] = (started ?? newRead.initial) as unknown as IDataObject;
+		if (!started) recordPoll(pollKey, newRead.initial);
 	} else if (newRead && startState) {
 		let live = readState(staticData[STATE_KEY], settings.filterKey) ?? startState;
 		if (clock.snapshots) {
@@ -229,8 +234,14 @@ export async function pollOrders(this: IPollFunctions): Promise<INodeExecutionDa
 		if (live && clock.snapshots) {
 			for (const other of finishedSince<WatchState>(watchPollKey, pollsBefore)) live = mergeWatches(live, other);
 		}
+		// The first watch state stored stands (see the new-order state above).
+		live ??= clock.snapshots ? readWatch(latestRecorded(watchPollKey), watchKey) : undefined;
 		if (!live) {
-			staticData[WATCH_KEY] = initialWatch(watchKey, watchRead.entries.map(({ watched }) => watched)) as unknown as IDataObject;
+			const initial = initialWatch(watchKey, watchRead.entries.map(({ watched }) => watched));
+			staticData[WATCH_KEY] = initial as unknown as IDataObject;
+			recordPoll(watchPollKey, initial);
+		} else if (!startWatch) {
+			staticData[WATCH_KEY] = live as unknown as IDataObject;
 		} else {
 			const room = settings.cap - items.length;
 			const entries = watchRead.entries.map(({ watched, order }) => ({ watched, order }));

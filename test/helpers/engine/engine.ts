@@ -315,10 +315,11 @@ export function createEngine(options: EngineOptions): Engine {
 	function activate(spec: EnginePollNode, activationOptions: ActivationOptions = {}): Activation {
 		const node = buildNode(spec, displayName(spec.type));
 		const scheduler = activationOptions.scheduler ?? 'live';
+		const workflowId = activationOptions.workflowId ?? WORKFLOW_ID;
 		let stored: IDataObject = activationOptions.staticData ?? {};
 		const contextFor = (staticData: IDataObject, nodeStaticData?: () => IDataObject) => {
 			const workflow = new Workflow({
-				id: WORKFLOW_ID,
+				id: workflowId,
 				name: WORKFLOW_NAME,
 				nodes: [node],
 				connections: {},
@@ -332,7 +333,7 @@ export function createEngine(options: EngineOptions): Engine {
 				credentialsHelper,
 				mode: 'trigger',
 				executionId: nextExecutionId(),
-				workflowData: createWorkflowData({ id: WORKFLOW_ID, name: WORKFLOW_NAME, nodes: [node], connections: {}, settings, active: true }),
+				workflowData: createWorkflowData({ id: workflowId, name: WORKFLOW_NAME, nodes: [node], connections: {}, settings, active: true }),
 			});
 			const budget = activationOptions.pollBudgetMs;
 			const context = new PollContext(

@@ -132,6 +132,8 @@ export interface ActivationOptions {
 	scheduler?: 'live' | 'copies';
 	/** What `getPollBudgetMs()` answers; n8n's own default when left out. */
 	pollBudgetMs?: number;
+	/** The workflow's id (n8n keys what polls of one trigger share by it); the engine's test id by default. */
+	workflowId?: string;
 }
 
 /** An active workflow's poll trigger, polled as n8n's scheduler polls it. */

@@ -41,9 +41,13 @@ export interface RunOptions {
 	staticData?: IDataObject;
 }
 
+let runs = 0;
+
 /** One trigger node in one active workflow, polled as n8n polls it. */
 export class TriggerRun {
 	readonly emitted: number[] = [];
+	// One workflow per run (n8n's polls share what they decided per workflow and node); a restart keeps it.
+	private readonly workflowId = `trigger-run-${++runs}`;
 	/** Every item emitted, in order (changes carry `changes` and `triggeredBy`). */
 	readonly items: IDataObject[] = [];
 	polls = 0;
@@ -75,6 +79,7 @@ export class TriggerRun {
 
 	private activate(staticData: IDataObject): Activation {
 		return this.engine.activate(this.node(), {
+			workflowId: this.workflowId,
 			staticData,
 			scheduler: this.options.scheduler ?? 'live',
 			pollBudgetMs: this.options.pollBudgetMs,

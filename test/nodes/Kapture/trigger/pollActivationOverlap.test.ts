@@ -62,11 +62,9 @@ describe('a first poll that ends after the trigger already has a state', () => {
 		expectExactlyOnce(run.emitted, ids(created));
 	});
 
-	// KNOWN DEFECT (reported to the lead, issue 16): under n8n's durable scheduler
-	// the late activation poll stores its own first state, which counts the 3
-	// orders as already there; they never fire. `it.failing` passes while the
-	// defect is there; when it is fixed this test fails: make it a plain `it`.
-	it.failing("a copy per poll (n8n's durable scheduler): the orders created after the state was stored fire once", async () => {
+	// Failed before the first state stored was made to stand: the late activation poll
+	// stored its own, which counted the 3 orders as already there.
+	it("a copy per poll (n8n's durable scheduler): the orders created after the state was stored fire once", async () => {
 		const run = new TriggerRun(sandbox, {}, { scheduler: 'copies', pollBudgetMs: 36_000 });
 		const created = await createdWhileAFirstPollIsStillReading(run);
 		await run.drain();
