@@ -18,5 +18,6 @@ export { findMessage, getCaseInsensitive, interpretAnswer, type Answer } from '.
 export { readPages, PagingError, type FetchPage, type Page, type PagingFailure, type PagingOptions } from './paging';
 export { DEFAULT_RETRY, type RetrySettings } from './retry';
 export { RequestScheduler } from './scheduler';
+export { PACE_MARGIN, PaceController, type PaceSettings, type PaceState } from './pace';
 export { KAPTURE, kaptureRequest, type KaptureEndpointName } from './vendors/kapture';
 export { SOURCEHUB, sourceHubErrorIn, sourceHubRequest, type SourceHubEndpointName } from './vendors/sourcehub';
