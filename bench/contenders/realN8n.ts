@@ -204,6 +204,7 @@ export type RealContenderId =
 	| 'ours-default-json'
 	/** Our node with Parallel Requests 5 (the old default), a hard cap. */
 	| 'ours-cap5'
+
 	| 'http-node'
 	| 'http-node-fields'
 	| 'http-node-retry';
@@ -237,7 +238,7 @@ export async function startRealN8n(
 	log: (line: string) => void,
 ): Promise<RealN8nBench> {
 	const server = settings.mode === 'server';
-	const profile = server && settings.profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${settings.profileDir} --cpu-prof-interval=500` } : {};
+	const profile: Record<string, string> = server && settings.profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${settings.profileDir} --cpu-prof-interval=500` } : {};
 	const instanceModule = (await importEsm(pathToFileURL(join(REPO, 'scripts', 'n8n', 'instance.mjs')).href)) as InstanceModule;
 	const workflowsModule = (await importEsm(pathToFileURL(join(REPO, 'test', 'e2e', 'lib', 'workflows.mjs')).href)) as WorkflowsModule;
 	const userFolder = mkdtempSync(join(tmpdir(), 'kapture-bench-n8n-'));
@@ -285,7 +286,8 @@ export async function startRealN8n(
 		const prefixes = {} as Record<RealContenderId, string>;
 		const workflows = (Object.keys(contenderNodes) as RealContenderId[]).map((key) => {
 			ids[key] = instanceModule.newId();
-			prefixes[key] = `real-${key}-`;
+			// Ends in '/': no prefix is the start of another ('ours-default-' would be of 'ours-default-json-').
+			prefixes[key] = `real-${key}/`;
 			return workflow(workflowsModule, ids[key], `bench ${key}`, makeOrders(settings.items, prefixes[key]) as unknown as IDataObject[], contenderNodes[key] as IDataObject, server ? `bench-${key}` : undefined);
 		});
 		const file = join(userFolder, 'bench-workflows.json');

@@ -5,7 +5,7 @@
 // process (the server and its task runners): user + system time from
 // /proc/<pid>/stat, read before and after a run.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 let ticksPerSecond: number | undefined;
@@ -84,4 +84,30 @@ export function treeCpuMs(rootPid: number): { ms: number; processes: Array<{ pid
 export function ownCpuMs(): number {
 	const usage = process.cpuUsage();
 	return (usage.user + usage.system) / 1000;
+}
+
+/**
+ * A busy loop on one core (a child process of ours), to show the CPU figures
+ * hold at another machine load. stop() ends exactly that process.
+ */
+export function startBusyLoop(): { pid: number | undefined; stop(): Promise<void> } {
+	const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+	return {
+		pid: child.pid,
+		stop: async () => {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+			child.kill('SIGKILL');
+			await exited;
+		},
+	};
+}
+
+/** The 1-minute load average, as /proc/loadavg says it. */
+export function loadAverage(): number {
+	try {
+		return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+	} catch {
+		return NaN;
+	}
 }

@@ -160,7 +160,8 @@ export const ORDER_NODE_RULES: CategoryRule[] = [
 			/expression-runtime|isolated-vm|tournament|workflow-data-proxy|expression-evaluator|expression-sandboxing/.test(f.url) ||
 			/^(resolveSimpleParameterValue|renderExpression|getDataProxy|initializeGlobalContext)$/.test(f.functionName),
 	},
-	{ name: "n8n's HTTP request helper (axios, credential authenticate)", owner: 'n8n', frame: n8n(/axios|follow-redirects|request-helper-functions|form-data|proxy-from-env|agent-base|https?-proxy-agent|credentials-helper|credentials\.js|KaptureApi\.credentials/) },
+	{ name: 'credential: address and Authorization header (ours)', owner: 'ours', frame: (f) => f.url.includes('n8n-nodes-kapture/dist/credentials/') },
+	{ name: "n8n's HTTP request helper (axios, a new connection per request)", owner: 'n8n', frame: n8n(/axios|follow-redirects|request-helper-functions|backend-network|form-data|proxy-from-env|agent-base|https?-proxy-agent|credentials-helper|credentials\.js/) },
 	{ name: 'getNodeParameter: validation against the description (n8n)', owner: 'n8n', frame: named(/^(validateValueAgainstSchema|displayParameter|displayParameterPath|validateCollection)$/) },
 	{ name: 'getNodeParameter: other (n8n)', owner: 'n8n', frame: named(/^(_getNodeParameter|getNodeParameter|getParameterValue|cleanupParameterData|ensureType|extractValue)$/) },
 	{ name: 'HTTP, sockets (Node)', owner: 'node', frame: (f) => /^node:(_http|http|net|internal\/(http|stream|streams|net|dns|url))/.test(f.url) },

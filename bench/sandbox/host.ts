@@ -58,6 +58,24 @@ function orderKeyCounts(field: 'erpOrderId' | 'invoiceNo', prefix: string): Reco
 	return counts;
 }
 
+/**
+ * Per second since the API's first logged request: requests answered (not 429)
+ * and refused with 429. The account limit scenario reads its settling from it.
+ */
+function rateTimeline(api: string): Array<{ admitted: number; refused: number }> {
+	const entries = need().requests().filter((entry) => entry.api === api);
+	if (entries.length === 0) return [];
+	const start = entries[0].at;
+	const seconds: Array<{ admitted: number; refused: number }> = [];
+	for (const entry of entries) {
+		const second = Math.floor((entry.at - start) / 1000);
+		while (seconds.length <= second) seconds.push({ admitted: 0, refused: 0 });
+		if (entry.status === 429) seconds[second].refused++;
+		else seconds[second].admitted++;
+	}
+	return seconds;
+}
+
 const methods: Record<string, (...args: never[]) => unknown> = {
 	async start(options: SandboxOptions) {
 		sandbox = await startSandbox({ quiet: true, ...options });
@@ -76,6 +94,10 @@ const methods: Record<string, (...args: never[]) => unknown> = {
 	orderStats,
 	orderKeyCounts,
 	setSearchDelay: (ms: number) => need().setSearchDelay(ms),
+	// IPC turns undefined into null: null lifts the limit.
+	setAccountRateLimit: (requestsPerSecond: number | null) =>
+		need().setAccountRateLimit(requestsPerSecond === null ? undefined : { requestsPerSecond }),
+	rateTimeline,
 	/** Seeds n orders; returns only how many and the id range, not the orders. */
 	seedOrders: (n: number, createDateFrom?: number | null, stepMs?: number | null) => {
 		// IPC turns undefined arguments into null.

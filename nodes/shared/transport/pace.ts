@@ -40,15 +40,19 @@ export interface PaceState {
 }
 
 /** The share of the admitted rate the pace is set to: just below the limit. */
-export const PACE_MARGIN = 0.9;
+export const PACE_MARGIN = 0.95;
 // Refusals within this period of the last cut are the same signal.
 const CALM_MS = 1000;
 // The window a rate limit is measured over (the usual "per second").
 const RATE_WINDOW_MS = 1000;
-// After a rate limit showed, the pace is held this long before it is probed upwards.
+// After a rate limit showed, the pace is held this long before it is probed upwards; each time
+// a probe finds the same limit again the hold doubles (up to MAX_HOLD_MS): a steady limit is probed rarely.
 const HOLD_MS = 10_000;
+const MAX_HOLD_MS = 80_000;
+// A limit found within this share of the last one is "the same limit".
+const SAME_LIMIT = 0.15;
 // Then, while requests wait for it, it grows by this share per second until the next refusal.
-const PROBE_PER_SECOND = 0.05;
+const PROBE_PER_SECOND = 0.1;
 // Of the latest answers, this many refusals show a limit too.
 const RECENT_ANSWERS = 8;
 const RECENT_REFUSALS_FOR_LIMIT = 6;
@@ -56,6 +60,8 @@ const RECENT_REFUSALS_FOR_LIMIT = 6;
 const QUICK_SLACK_MS = 50;
 // Answers (smoothed) slower than 3x the fastest plus this are a slowdown: fewer in flight.
 const SLOW_SLACK_MS = 200;
+// Requests in flight kept for a known pace: this many times what it needs at the current round trip.
+const IN_FLIGHT_HEADROOM = 1.5;
 // How much the fastest answer of late forgets per answer.
 const BASELINE_DRIFT = 1 / 256;
 
@@ -68,6 +74,7 @@ export class PaceController {
 	private calmUntil = -Infinity;
 	private paceCalmUntil = -Infinity;
 	private holdUntil = -Infinity;
+	private holdMs = HOLD_MS;
 	private lastProbeAt = -Infinity;
 	private fastestRtt = Infinity;
 	private smoothedRtt: number | undefined;
@@ -130,17 +137,28 @@ export class PaceController {
 		this.forgetBefore(now);
 		const calm = Math.max(CALM_MS, waitMs);
 		this.halve(now, calm);
+		this.learnRateLimit(now, waitMs, retryAfterGiven, calm);
+		// Once a pace keeps to the limit, fewer in flight than it needs would only slow the run further.
+		if (Number.isFinite(this.pace)) {
+			const needed = Math.ceil((this.pace * (this.smoothedRtt ?? 0) * IN_FLIGHT_HEADROOM) / 1000) + 1;
+			this.limit = Math.min(this.ceiling, Math.max(this.limit, needed));
+		}
+	}
+
+	private learnRateLimit(now: number, waitMs: number, retryAfterGiven: boolean, calm: number): void {
 		const recentRefusals = this.recent.filter(Boolean).length;
 		const showsRateLimit = (retryAfterGiven && waitMs >= 1000) || recentRefusals >= RECENT_REFUSALS_FOR_LIMIT;
 		if (!showsRateLimit || now < this.paceCalmUntil) return;
 		// What the vendor let through in the last second is what the limit leaves us.
 		const admittedPerSecond = this.admitted.length * (1000 / RATE_WINDOW_MS);
 		if (admittedPerSecond < 1) return;
+		const sameLimit = this.knownLimit !== undefined && Math.abs(admittedPerSecond / this.knownLimit - 1) <= SAME_LIMIT;
+		this.holdMs = sameLimit ? Math.min(MAX_HOLD_MS, this.holdMs * 2) : HOLD_MS;
 		this.knownLimit = admittedPerSecond;
 		// At most halve at once, so one odd measure cannot stall the run.
 		this.pace = Math.max(PACE_MARGIN * admittedPerSecond, Number.isFinite(this.pace) ? this.pace / 2 : 0);
 		this.paceCalmUntil = now + calm;
-		this.holdUntil = now + calm + HOLD_MS;
+		this.holdUntil = now + calm + this.holdMs;
 		this.lastProbeAt = this.holdUntil;
 	}
 

@@ -58,6 +58,7 @@ export class RequestScheduler {
 	/** An answer that is not a slow-down signal, `rttMs` after its request was sent. */
 	answered(rttMs: number): void {
 		this.pace.answered(Date.now(), rttMs);
+		// More may be allowed in flight now.
 		this.wakeUp();
 	}
 
@@ -125,9 +126,9 @@ export class RequestScheduler {
 		this.wakeUp();
 	}
 
-	// Every waiter re-checks the limit and the pause itself; there are never
-	// more waiters than the ceiling, so waking them all is cheap.
+	// As many waiters as there are free places; each re-checks the limit and the pause itself.
 	private wakeUp(): void {
-		for (const resolve of this.queue.splice(0)) resolve();
+		const free = Math.max(0, this.pace.inFlight - this.active);
+		for (const resolve of this.queue.splice(0, free)) resolve();
 	}
 }
