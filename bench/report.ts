@@ -261,6 +261,13 @@ function profileSection(p: ProfileResults): string[] {
 				o.top.slice(0, 15).map((t) => [`\`${t.function}\``, t.where, fmt(t.msPerItem, 4), t.category]),
 			),
 			'',
+			`Our own functions with the most self time (${title}):`,
+			'',
+			table(
+				['function', 'where', 'ms/item', 'counted as'],
+				o.topOurs.map((t) => [`\`${t.function}\``, t.where, fmt(t.msPerItem, 4), t.category]),
+			),
+			'',
 		);
 	}
 	return out;

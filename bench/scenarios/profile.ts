@@ -22,6 +22,8 @@ export interface ProfileRow {
 	busyMsPerItem: number;
 	categories: Array<{ name: string; owner: string; msPerItem: number; share: number }>;
 	top: Array<{ function: string; where: string; msPerItem: number; category: string }>;
+	/** Our own functions with the most self time. */
+	topOurs: Array<{ function: string; where: string; msPerItem: number; category: string }>;
 }
 
 export interface ProfileResults {
@@ -74,7 +76,7 @@ export async function runProfileScenario(
 		await real.stop();
 		const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile') && name.includes(`.${pid}.`));
 		if (!file) throw new Error(`no profile of the n8n process (pid ${pid}) in ${dir}: ${readdirSync(dir).join(', ')}`);
-		const rows = PROFILED.map(({ id, label }) => toRow(id, label, summarizeProfile(join(dir, file), windows.get(id) ?? [], ORDER_NODE_RULES), settings.items * settings.runs, settings));
+		const rows = PROFILED.map(({ id, label }) => toRow(id, label, summarizeProfile(join(dir, file), windows.get(id) ?? [], ORDER_NODE_RULES, 400), settings.items * settings.runs, settings));
 		return { items: settings.items, runs: settings.runs, rows };
 	} catch (error) {
 		return { items: settings.items, runs: settings.runs, rows: [], error: (error as Error).message.slice(0, 300) };
@@ -93,6 +95,10 @@ function toRow(id: RealContenderId, label: string, summary: ProfileSummary, item
 		runs: settings.runs,
 		busyMsPerItem: perItem(summary.busyMs),
 		categories: summary.categories.map((c) => ({ name: c.name, owner: c.owner, msPerItem: perItem(c.ms), share: round(c.ms / summary.busyMs, 3) })),
-		top: summary.top.map((t) => ({ function: t.function, where: t.where, msPerItem: perItem(t.ms), category: t.category })),
+		top: summary.top.slice(0, 20).map((t) => ({ function: t.function, where: t.where, msPerItem: perItem(t.ms), category: t.category })),
+		topOurs: summary.top
+			.filter((t) => t.where.startsWith('n8n-nodes-kapture/'))
+			.slice(0, 12)
+			.map((t) => ({ function: t.function, where: t.where.replace('n8n-nodes-kapture/dist/', ''), msPerItem: perItem(t.ms), category: t.category })),
 	};
 }

@@ -15,9 +15,13 @@
  * halving in flight alone ends in a refusal storm every second. So when a
  * refusal shows such a limit (the vendor asks to wait a second or more, or
  * most of the latest answers are refusals) the pace is set just below the
- * rate the vendor admitted in the last second, is held there, and is probed
- * upwards only slowly, long after. Each execution finds its own share: in
- * queue mode several executions and workers learn theirs from the same refusals.
+ * rate the vendor admitted in the last second and held there; only then is it
+ * probed upwards, and each time a probe meets the same limit again the next
+ * hold is twice as long. A refusal that says "retry now" (Retry-After: 0)
+ * among good answers is no rate limit: only the number in flight halves.
+ * Each execution finds its own share: in queue mode several executions and
+ * workers learn theirs from the same refusals (the shares need not be equal,
+ * and a share freed by an execution that ends is taken up only by probing).
  */
 
 export interface PaceSettings {
