@@ -5,26 +5,43 @@
 // Env knobs (all optional): BENCH_ROUNDS (rounds of the add scenarios, default 3),
 // BENCH_ITEMS (orders to add, default 2000), BENCH_PULL_ORDERS (default 100000),
 // BENCH_TRIGGER_ORDERS (default 10000), BENCH_LIMIT (the account limit, requests/s, default 100),
-// BENCH_SKIP=add,load,429,limit,profile,pull,trigger,exactly,
+// BENCH_SKIP=add,load,429,limit,profile,pull,trigger,exactly,exactly-real,scrub,
 // BENCH_NO_WRITE=1 (print only, leave docs/ alone), BENCH_N8N_NODES_BASE (see lib/n8nBase.ts),
 // BENCH_REAL_N8N=auto|0|install (the add scenarios in a real n8n 2.40.7 when it is
 // cached: `npm run n8n:install`; 0 = harness only; install = install it if missing,
-// ~6 min), BENCH_REAL_N8N_MODE=server|cli (see contenders/realN8n.ts).
+// ~6 min), BENCH_REAL_N8N_MODE=server|cli (see contenders/realN8n.ts),
+// BENCH_EXACTLY_ITEMS (items per run of 5b, default 1000). BENCH_ONLY=exactly-real runs 5b
+// alone and writes docs/exactly-once.md and .json (the full run puts 5b into benchmarks.md).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { createContenders, loadOurNodes } from './contenders/n8n';
-import { locateRuntime, REAL_CONTENDER_IDS, startRealN8n, type RealContenderId, type RealN8nBench, type RealN8nMode } from './contenders/realN8n';
+import {
+	locateRuntime,
+	REAL_CONTENDER_IDS,
+	startRealN8n,
+	startRealN8nWorkflows,
+	type RealContenderId,
+	type RealN8nBench,
+	type RealN8nMode,
+} from './contenders/realN8n';
 import { loadAverage, startBusyLoop } from './lib/cpu';
 import { msSince, now, progress, resetClock, round } from './lib/measure';
-import { checkTargets, machineInfo, markdown, type BenchResults } from './report';
+import { checkTargets, exactlyOnceRealChecks, exactlyOnceRealSection, machineInfo, markdown, type BenchResults } from './report';
 import { RemoteSandbox } from './sandbox/remote';
 import { harnessContenders, rawContender, realContenders, runAddScenario, type AddContender, type AddRow } from './scenarios/add';
-import { runExactlyOnceScenario, type ExactlyOnceResults } from './scenarios/exactlyOnce';
+import {
+	exactlyOnceRealWorkflows,
+	runExactlyOnceRealScenario,
+	runExactlyOnceScenario,
+	type ExactlyOnceRealResults,
+	type ExactlyOnceResults,
+} from './scenarios/exactlyOnce';
 import { runLimitScenario, type LimitRow } from './scenarios/limit';
 import { runProfileScenario, type ProfileResults } from './scenarios/profile';
 import { runPullScenario, type PullRow } from './scenarios/pull';
+import { runScrubScenario, type ScrubRow } from './scenarios/scrub';
 import { runTriggerScenario, type TriggerRow } from './scenarios/trigger';
 
 const env = process.env;
@@ -33,11 +50,18 @@ const ITEMS = Number(env.BENCH_ITEMS ?? 2000);
 const PULL_ORDERS = Number(env.BENCH_PULL_ORDERS ?? 100_000);
 const TRIGGER_ORDERS = Number(env.BENCH_TRIGGER_ORDERS ?? 10_000);
 const LIMIT_PER_SECOND = Number(env.BENCH_LIMIT ?? 100);
-const SKIP = new Set((env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const ONLY = env.BENCH_ONLY;
+const ALL_PHASES = ['add', 'load', '429', 'limit', 'profile', 'pull', 'trigger', 'exactly', 'exactly-real', 'scrub'];
+const SKIP = ONLY
+	? new Set(ALL_PHASES.filter((name) => name !== ONLY))
+	: new Set((env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const EXACTLY_ITEMS = Number(env.BENCH_EXACTLY_ITEMS ?? 1000);
 const RATE_429 = 0.1;
 const LATENCY_429 = 50;
 // Parallelism of the raw client: our automatic ceiling.
 const RAW_PARALLEL = 100;
+// The exactly-once scenarios keep the Parallel Requests they were measured with (a cap of 50).
+const EXACTLY_PARALLEL = 50;
 // Kapture's search lag is undocumented; the exactly-once scenario gives new orders a small one.
 const SEARCH_DELAY_MS = 250;
 const PROFILE_RUNS = 2;
@@ -71,9 +95,10 @@ async function main(): Promise<void> {
 		let real: RealN8nBench | undefined;
 		let comparison: string;
 		const mode = (env.BENCH_REAL_N8N_MODE ?? 'server') as RealN8nMode;
-		const needN8n = ['add', 'load', '429', 'limit', 'profile'].some((name) => !SKIP.has(name));
+		const addPhases = ['add', 'load', '429', 'limit'];
+		const needN8n = [...addPhases, 'profile', 'exactly-real'].some((name) => !SKIP.has(name));
 		const availability = needN8n ? await locateRuntime(progress) : { available: false as const, reason: 'add scenarios skipped' };
-		if (availability.available) {
+		if (availability.available && addPhases.some((name) => !SKIP.has(name))) {
 			try {
 				real = await startRealN8n(availability.runtime, sandbox, { items: ITEMS, httpVersion: c.http?.defaultVersion ?? 4.2, mode, contenders: REAL_CONTENDER_IDS }, progress);
 				comparison = `real n8n ${real.version} (${mode === 'server' ? '`n8n start`, workflows started by webhook' : '`n8n execute` per run'})`;
@@ -81,7 +106,7 @@ async function main(): Promise<void> {
 				comparison = `HARNESS (in-process n8n-core): the real n8n could not be started: ${(error as Error).message.slice(0, 300)}`;
 			}
 		} else {
-			comparison = `HARNESS (in-process n8n-core), NOT a real n8n: ${availability.reason}`;
+			comparison = `HARNESS (in-process n8n-core), NOT a real n8n: ${'reason' in availability ? availability.reason : 'add scenarios skipped'}`;
 		}
 		progress(`add scenarios judged on: ${comparison}`);
 		const realInfo = real ? { version: real.version, nodesBaseVersion: real.nodesBaseVersion } : undefined;
@@ -96,7 +121,7 @@ async function main(): Promise<void> {
 				...(real ? realContenders(real, ADD_IDS) : harnessContenders(sandbox, c, ITEMS, false)),
 				rawContender(sandbox, ITEMS, RAW_PARALLEL),
 			];
-			await phase('warm-up', async () => {
+			if (addPhases.some((name) => !SKIP.has(name))) await phase('warm-up', async () => {
 				// The first run of each pays for module loading and JIT; not measured.
 				for (const contender of addContenders()) {
 					await sandbox.reset();
@@ -158,19 +183,63 @@ async function main(): Promise<void> {
 		if (!SKIP.has('trigger')) {
 			trigger = await phase('trigger', async () => await runTriggerScenario(sandbox, c, { newOrders: TRIGGER_ORDERS, latencyMs: 0 }));
 		}
+		let exactlyOnceReal: ExactlyOnceRealResults | undefined;
+		if (!SKIP.has('exactly-real')) {
+			if (!availability.available) {
+				progress(`exactly-once in a real n8n skipped: ${'reason' in availability ? availability.reason : 'no runtime'}`);
+			} else {
+				const runtime = availability.runtime;
+				exactlyOnceReal = await phase('exactly-once in n8n', async () => {
+					const settings = { items: EXACTLY_ITEMS, latencyMs: LATENCY_429, parallel: EXACTLY_PARALLEL, searchDelayMs: SEARCH_DELAY_MS, seed: 1700 };
+					const workflows = await startRealN8nWorkflows(runtime, sandbox, exactlyOnceRealWorkflows(settings.items, settings.parallel), progress);
+					try {
+						return await runExactlyOnceRealScenario(sandbox, workflows, settings);
+					} finally {
+						await workflows.close();
+					}
+				});
+				if (ONLY === 'exactly-real') {
+					const checks = exactlyOnceRealChecks(exactlyOnceReal);
+					const md = [
+						'# Exactly-once in a real n8n (bench scenario 5b)',
+						'',
+						`Run on ${new Date().toISOString()}: ${JSON.stringify(machineInfo())}. \`BENCH_ONLY=exactly-real npm run bench\`.`,
+						'',
+						'| target | holds | measured |',
+						'| --- | --- | --- |',
+						...checks.map((check) => `| ${check.target} | ${check.holds ? 'yes' : '**NO**'} | ${check.measured} |`),
+						'',
+						...exactlyOnceRealSection(exactlyOnceReal),
+					].join('\n');
+					process.stdout.write(`\n${md}\n`);
+					if (!env.BENCH_NO_WRITE) {
+						const docs = join(__dirname, '..', 'docs');
+						writeFileSync(join(docs, 'exactly-once.md'), md);
+						writeFileSync(join(docs, 'exactly-once.json'), JSON.stringify(exactlyOnceReal, null, 2) + '\n');
+						progress('wrote docs/exactly-once.md and docs/exactly-once.json');
+					}
+					return;
+				}
+			}
+		}
 		let exactlyOnce: ExactlyOnceResults | undefined;
 		if (!SKIP.has('exactly')) {
 			exactlyOnce = await phase('exactly-once', async () =>
 				await runExactlyOnceScenario(sandbox, c, {
 					items: ITEMS,
 					latencyMs: LATENCY_429,
-					parallel: ours.parallel.max,
+					parallel: EXACTLY_PARALLEL,
 					searchDelayMs: SEARCH_DELAY_MS,
 					// Two requests per item against one: three rounds at least, the median shown.
 					rounds: Math.max(3, ROUNDS),
 					seed: 1200,
 				}),
 			);
+		}
+
+		let scrub: ScrubRow[] = [];
+		if (!SKIP.has('scrub')) {
+			scrub = await phase('scrub', async () => await runScrubScenario(sandbox, { orders: 500, rounds: 5 }));
 		}
 
 		const partial = {
@@ -199,7 +268,8 @@ async function main(): Promise<void> {
 				'profile': `a second n8n start under --cpu-prof (0.5 ms sampling), ${PROFILE_RUNS} runs of ${ITEMS} items per contender after one unmeasured run; samples cut to the runs' time windows; main thread only`,
 				'pull': `${PULL_ORDERS} orders, sandbox page cap = node max page size ${ours.pageSize.max}, 0 ms latency, each contender in its own child process`,
 				'trigger': `${TRIGGER_ORDERS} new orders after activation, Max Orders per Poll ${TRIGGER_ORDERS}, 0 ms latency`,
-				'exactly-once (5, 6)': `our node in the harness, Create / Create or Update over v1 with the add scenarios' fields, ${ITEMS} items, ${LATENCY_429} ms latency, Parallel Requests ${ours.parallel.max}; scenario 5 once per contender with seeded faults on every request, scenario 6 ${Math.max(3, ROUNDS)} rounds without faults, contenders alternating, the median shown`,
+				'scrubber (7)': 'one page of 500 orders from the sandbox (v1 pull, partner pull), read as the transport reads it (interpretAnswer) with and without Scrubber.body first, in the bench process; CPU time per page, median of 5 rounds, the two alternating',
+				'exactly-once (5, 6)': `our node in the harness, Create / Create or Update over v1 with the add scenarios' fields, ${ITEMS} items, ${LATENCY_429} ms latency, Parallel Requests ${EXACTLY_PARALLEL}; scenario 5 once per contender with seeded faults on every request, scenario 6 ${Math.max(3, ROUNDS)} rounds without faults, contenders alternating, the median shown`,
 			},
 			add,
 			addLoaded,
@@ -209,6 +279,8 @@ async function main(): Promise<void> {
 			pull,
 			trigger,
 			exactlyOnce,
+			scrub,
+			exactlyOnceReal,
 			phases,
 		};
 

@@ -1,10 +1,17 @@
-// `npm run dev`: our nodes in a real n8n against a local fake Kapture, with
-// no Kapture account. Builds the package, starts the Kapture sandbox with
-// seeded orders, installs the pinned n8n once (scripts/n8n/runtime.mjs, ~6 min
-// the first time), installs the built package into an n8n user folder under
-// .n8n-dev/, imports a "Kapture Sandbox" credential and the workflows of
-// examples/, starts n8n, creates the owner account and prints how to log in.
-// Ctrl-C stops n8n, its task runner and the sandbox.
+// `npm run dev`: our nodes in a real n8n against a local fake Kapture and a
+// local fake SourceHub, with no account anywhere. Builds the package, starts
+// the Kapture sandbox with sample orders and the SourceHub sandbox with
+// customers whose carts those orders map to (one child process, test/sandbox/cli.ts),
+// a stand-in for the examples' Slack webhook, installs the pinned n8n once
+// (scripts/n8n/runtime.mjs, ~6 min the first time), installs the built package
+// into an n8n user folder under .n8n-dev/, imports a "Kapture Sandbox" and a
+// "SourceHub Sandbox" credential and the workflows of examples/, starts n8n,
+// creates the owner account, activates the trigger examples and prints every
+// address as it really is. Ctrl-C stops n8n, its task runner and the sandboxes.
+//
+// Ports: n8n 5678, Kapture 3900, SourceHub 3901, Slack stand-in 3902. A taken
+// default sandbox port falls back to a free one (printed); a port given on the
+// command line is used or refused, never swapped.
 //
 //   npm run dev -- --help
 //
@@ -20,37 +27,53 @@ import { fileURLToPath } from 'node:url';
 import { ensureRuntime } from './n8n/runtime.mjs';
 import { createInstance, freePort } from './n8n/instance.mjs';
 import {
+	DEV_ATTR1_CHOICES,
+	DEV_SOURCEHUB,
 	EXAMPLES,
 	EXAMPLE_CREDENTIAL,
+	SOURCEHUB_EXAMPLE_CREDENTIAL,
+	expectedSourceHubOutcome,
 	importWorkflows,
 	loadExample,
 	pollEverySeconds,
 	prepareExample,
 	sandboxCredentialData,
+	seedSourceHubSandbox,
+	sourceHubSandboxCredentialData,
 } from '../test/e2e/lib-dev/examples.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
 
+/** Default ports; `npm run dev -- --help` and the README say the same. */
+const PORTS = Object.freeze({ n8n: 5678, kapture: 3900, sourceHub: 3901, slack: 3902 });
+
 const USAGE = `Usage: npm run dev -- [options]
-  --port <n>           n8n's port on localhost (default 5678; 0 = any free port)
-  --sandbox-port <n>   the Kapture sandbox's port (default 3900; if that one is
-                       taken another free port is used; 0 = any free port)
-  --seed <n>           orders the sandbox starts with (default 50)
-  --poll-seconds <n>   how often the activated trigger example polls (default 10;
-                       60 = the example's own every-minute setting)
-  --dir <path>         n8n user folder (default .n8n-dev in the repository)
-  --no-build           skip npm run build (use dist/ as it is)
-  --no-activate        do not activate the new-order trigger example
-  --verbose            echo n8n's log and every sandbox request
-  --exit-after-ready   stop everything and exit 0 once it is all up (CI smoke);
-                       same as KAPTURE_DEV_EXIT_AFTER_READY=1
-Env: KAPTURE_SANDBOX_USERNAME / _PASSWORD / _AUTH_KEY (sandbox secrets),
-     KAPTURE_N8N_CACHE (where n8n is installed), KAPTURE_DEV_DIR (= --dir).`;
+  --port <n>            n8n's port on localhost (default ${PORTS.n8n}; 0 = any free port)
+  --kapture-port <n>    the Kapture sandbox (default ${PORTS.kapture}; also --sandbox-port)
+  --sourcehub-port <n>  the SourceHub sandbox (default ${PORTS.sourceHub})
+  --slack-port <n>      the stand-in for the examples' Slack webhook (default ${PORTS.slack})
+                        A taken default port falls back to a free one, and the
+                        printout says which; a port you give is used or refused.
+                        0 = any free port.
+  --seed <n>            orders the Kapture sandbox starts with (default 50)
+  --poll-seconds <n>    how often the activated trigger examples poll (default 10;
+                        60 = the examples' own every-minute setting)
+  --dir <path>          n8n user folder (default .n8n-dev in the repository)
+  --no-build            skip npm run build (use dist/ as it is)
+  --no-activate         do not activate the trigger examples
+  --verbose             echo n8n's log and every sandbox request
+  --exit-after-ready    stop everything and exit 0 once it is all up (CI smoke);
+                        same as KAPTURE_DEV_EXIT_AFTER_READY=1
+Env: KAPTURE_SANDBOX_USERNAME / _PASSWORD / _AUTH_KEY, SOURCEHUB_SANDBOX_API_KEY
+     (sandbox secrets), KAPTURE_N8N_CACHE (where n8n is installed),
+     KAPTURE_DEV_DIR (= --dir).`;
 
 const OWNER = Object.freeze({ email: 'dev@kapture.test', password: 'Kapture-dev-1', firstName: 'Kapture', lastName: 'Developer' });
 const CREDENTIAL = Object.freeze({ id: 'kaptureSandbox00', name: EXAMPLE_CREDENTIAL.name });
-const NOTIFY_EXAMPLE = EXAMPLES.find((e) => e.trigger);
+const SOURCEHUB_CREDENTIAL = Object.freeze({ id: 'sourceHubSandbx0', name: SOURCEHUB_EXAMPLE_CREDENTIAL.name });
+const TRIGGER_EXAMPLES = EXAMPLES.filter((e) => e.trigger);
+const SOURCEHUB_EXAMPLE_ID = EXAMPLES.find((e) => e.file === 'kapture-to-sourcehub.json').id;
 
 const started = Date.now();
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -58,10 +81,11 @@ const log = (msg) => console.log(`[dev] ${msg}`);
 
 function parseArgs(argv) {
 	const o = {
-		port: 5678,
-		portGiven: false,
-		sandboxPort: 3900,
-		sandboxPortGiven: false,
+		port: PORTS.n8n,
+		kapturePort: PORTS.kapture,
+		sourceHubPort: PORTS.sourceHub,
+		slackPort: PORTS.slack,
+		given: new Set(),
 		seed: 50,
 		pollSeconds: 10,
 		dir: process.env.KAPTURE_DEV_DIR || path.join(repoRoot, '.n8n-dev'),
@@ -70,7 +94,15 @@ function parseArgs(argv) {
 		verbose: process.env.KAPTURE_N8N_VERBOSE === '1',
 		exitAfterReady: process.env.KAPTURE_DEV_EXIT_AFTER_READY === '1',
 	};
-	const numbers = { '--port': 'port', '--sandbox-port': 'sandboxPort', '--seed': 'seed', '--poll-seconds': 'pollSeconds' };
+	const numbers = {
+		'--port': 'port',
+		'--kapture-port': 'kapturePort',
+		'--sandbox-port': 'kapturePort',
+		'--sourcehub-port': 'sourceHubPort',
+		'--slack-port': 'slackPort',
+		'--seed': 'seed',
+		'--poll-seconds': 'pollSeconds',
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s, 2);
 		const value = () => (inline !== undefined ? inline : argv[++i]);
@@ -86,8 +118,7 @@ function parseArgs(argv) {
 			const n = Number(value());
 			if (!Number.isInteger(n) || n < 0) fail(`${flag} needs a whole number\n${USAGE}`, 2);
 			o[numbers[flag]] = n;
-			if (flag === '--port') o.portGiven = true;
-			if (flag === '--sandbox-port') o.sandboxPortGiven = true;
+			o.given.add(numbers[flag]);
 		} else fail(`unknown option ${argv[i]}\n${USAGE}`, 2);
 	}
 	if (!o.dir) fail('--dir needs a path', 2);
@@ -96,6 +127,11 @@ function parseArgs(argv) {
 		fail('--poll-seconds must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60)', 2);
 	}
 	return o;
+}
+
+/** 9, 10, 11 and 12 */
+function listed(items) {
+	return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 function fail(message, code = 1) {
@@ -110,6 +146,42 @@ function portInUse(port) {
 		srv.once('error', (e) => resolve(e.code === 'EADDRINUSE' || e.code === 'EACCES'));
 		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(false)));
 	});
+}
+
+/** A free port on 127.0.0.1 that is none of `avoid`. */
+async function freePortOtherThan(avoid) {
+	for (;;) {
+		const port = await freePort();
+		if (!avoid.has(port)) return port;
+	}
+}
+
+/**
+ * The sandbox ports, decided before anything starts: a port given on the
+ * command line is used or refused; a taken default falls back to a free port
+ * (logged); two parts never get the same port.
+ */
+async function chooseSandboxPorts(o, n8nPort) {
+	const chosen = new Set([n8nPort]);
+	const parts = [
+		{ key: 'kapturePort', what: 'the Kapture sandbox', flag: '--kapture-port' },
+		{ key: 'sourceHubPort', what: 'the SourceHub sandbox', flag: '--sourcehub-port' },
+		{ key: 'slackPort', what: 'the Slack stand-in', flag: '--slack-port' },
+	];
+	const ports = {};
+	for (const { key, what, flag } of parts) {
+		let port = o[key];
+		if (port === 0) port = await freePortOtherThan(chosen);
+		else if (chosen.has(port) || (await portInUse(port))) {
+			if (o.given.has(key)) throw new Error(`port ${port} for ${what} is in use: pick another with ${flag} <n> (0 = any free port)`);
+			const other = await freePortOtherThan(chosen);
+			log(`port ${port} is in use: ${what} gets ${other} instead`);
+			port = other;
+		}
+		chosen.add(port);
+		ports[key] = port;
+	}
+	return ports;
 }
 
 /** Runs a step with a progress line before and its time after. */
@@ -143,9 +215,27 @@ function run(cmd, args, { cwd }) {
 
 // ---------------------------------------------------------------- the parts
 
-/** The Kapture sandbox as a child process (test/sandbox/cli.ts through ts-node). */
-async function startSandbox({ port, seed, verbose }) {
-	const args = ['-r', 'ts-node/register/transpile-only', path.join('test', 'sandbox', 'cli.ts'), '--port', String(port), '--seed', String(seed)];
+/**
+ * The Kapture sandbox and the SourceHub sandbox, as one child process
+ * (test/sandbox/cli.ts through ts-node). Generated Kapture orders name a
+ * demo SourceHub customer in attr1, and SourceHub refills carts (demo knobs,
+ * see the sandboxes' READMEs).
+ */
+async function startSandbox({ port, sourceHubPort, seed, verbose }) {
+	const args = [
+		'-r',
+		'ts-node/register/transpile-only',
+		path.join('test', 'sandbox', 'cli.ts'),
+		'--port',
+		String(port),
+		'--sourcehub-port',
+		String(sourceHubPort),
+		'--seed',
+		String(seed),
+		'--attr1-choices',
+		DEV_ATTR1_CHOICES.join(','),
+		'--sourcehub-refill-carts',
+	];
 	if (!verbose) args.push('--quiet');
 	const child = spawn(process.execPath, args, {
 		cwd: repoRoot,
@@ -162,10 +252,14 @@ async function startSandbox({ port, seed, verbose }) {
 				if (verbose) for (const line of String(d).split('\n').filter(Boolean)) console.log(`[sandbox] ${line}`);
 				return;
 			}
-			const m = /listening on (\S+)[\s\S]*username\s+(\S+)[\s\S]*password\s+(\S+)[\s\S]*auth key\s+(\S+)[\s\S]*cmId\s+(\d+)[\s\S]*orders\s+(\d+)/.exec(output);
+			const m =
+				/Kapture sandbox listening on (\S+)[\s\S]*username\s+(\S+)[\s\S]*password\s+(\S+)[\s\S]*auth key\s+(\S+)[\s\S]*cmId\s+(\d+)[\s\S]*orders\s+(\d+)[\s\S]*SourceHub sandbox listening on (\S+)\s+api key\s+(\S+)/.exec(
+					output,
+				);
 			if (m) {
 				ready = true;
-				resolve({ baseUrl: m[1], username: m[2], password: m[3], authKey: m[4], cmId: Number(m[5]), orders: Number(m[6]) });
+				const sourceHub = { baseUrl: m[7], apiKey: m[8], origin: new URL(m[7]).origin };
+				resolve({ baseUrl: m[1], username: m[2], password: m[3], authKey: m[4], cmId: Number(m[5]), orders: Number(m[6]), sourceHub });
 			}
 		};
 		child.stdout.on('data', onData);
@@ -219,6 +313,7 @@ async function startInbox(preferredPort) {
 	try {
 		await listen(preferredPort);
 	} catch {
+		// Taken since chooseSandboxPorts looked: any free port, printed below.
 		await listen(0);
 	}
 	return {
@@ -240,7 +335,7 @@ let inbox = null;
 let n8n = null;
 let stopping = null;
 
-/** Stops n8n (SIGTERM to its process group, which holds the task runner), then the sandbox. */
+/** Stops n8n (SIGTERM to its process group, which holds the task runner), then the sandboxes and the stand-in. */
 function shutdown(reason, code = 0) {
 	if (stopping) return stopping;
 	stopping = (async () => {
@@ -304,7 +399,7 @@ async function main() {
 		stepNo++;
 		log(`${stepNo}/${STEPS} build skipped (--no-build): using dist/ as it is`);
 	}
-	for (const f of ['dist/nodes/Kapture/KaptureOrder.node.js', 'dist/credentials/KaptureApi.credentials.js']) {
+	for (const f of ['dist/nodes/Kapture/KaptureOrder.node.js', 'dist/credentials/KaptureApi.credentials.js', 'dist/nodes/SourceHub/SourceHub.node.js']) {
 		if (!fs.existsSync(path.join(repoRoot, f))) throw new Error(`${f} is missing: run without --no-build`);
 	}
 
@@ -320,16 +415,18 @@ async function main() {
 		);
 	}
 
-	sandbox = await step(`starting the Kapture sandbox with ${opts.seed} orders`, async () => {
-		let port = opts.sandboxPort;
-		if (port && (await portInUse(port))) {
-			if (opts.sandboxPortGiven) throw new Error(`sandbox port ${port} is in use: pick another with --sandbox-port <n> (0 = any free port)`);
-			const other = await freePort();
-			log(`    port ${port} is in use; the sandbox uses ${other} instead`);
-			port = other;
+	const ports = await chooseSandboxPorts(opts, n8nPort);
+
+	const demoCustomers = DEV_SOURCEHUB.customers.map((c) => c.id);
+	sandbox = await step(`starting the Kapture sandbox (${opts.seed} orders) and the SourceHub sandbox (customers ${listed(demoCustomers)} with carts)`, async () => {
+		const sb = await startSandbox({ port: ports.kapturePort, sourceHubPort: ports.sourceHubPort, seed: opts.seed, verbose: opts.verbose });
+		try {
+			await seedSourceHubSandbox(sb.sourceHub.origin);
+		} catch (e) {
+			await sb.stop();
+			throw e;
 		}
-		const sb = await startSandbox({ port, seed: opts.seed, verbose: opts.verbose });
-		log(`    ${sb.baseUrl} (${sb.orders} orders)`);
+		log(`    Kapture ${sb.baseUrl} (${sb.orders} orders), SourceHub ${sb.sourceHub.baseUrl}`);
 		return sb;
 	});
 	sandbox.exited.then(({ code, signal }) => {
@@ -340,9 +437,8 @@ async function main() {
 			shutdown('sandbox gone', 1);
 		}, 1000);
 	});
-	// The notify example's Slack webhook goes to a local stand-in: the port after
-	// the sandbox's (3901 by default), or any free port if that one is taken.
-	inbox = await startInbox(Number(new URL(sandbox.baseUrl).port) + 1);
+	// The examples' Slack webhook goes to a local stand-in that prints each message.
+	inbox = await startInbox(ports.slackPort);
 
 	const runtime = await step('preparing n8n (installs n8n 2.40.7 + Node 24 the first time, ~6 min; then reused)', () => ensureRuntime());
 
@@ -365,9 +461,10 @@ async function main() {
 		return instance;
 	});
 
-	const imported = await step('importing the "Kapture Sandbox" credential and the examples/ workflows', async () => {
+	const imported = await step('importing the "Kapture Sandbox" and "SourceHub Sandbox" credentials and the examples/ workflows', async () => {
 		await n8n.importCredentials([
 			{ ...CREDENTIAL, type: EXAMPLE_CREDENTIAL.type, data: sandboxCredentialData(sandbox) },
+			{ ...SOURCEHUB_CREDENTIAL, type: SOURCEHUB_EXAMPLE_CREDENTIAL.type, data: sourceHubSandboxCredentialData(sandbox.sourceHub) },
 		]);
 		// Examples are refreshed from examples/ on every run: the sandbox starts
 		// afresh too, so the trigger's memory of seen orders is reset with it.
@@ -375,6 +472,7 @@ async function main() {
 			...prepareExample(loadExample(ex.file), {
 				id: ex.id,
 				credential: CREDENTIAL,
+				sourceHubCredential: SOURCEHUB_CREDENTIAL,
 				notifyUrl: inbox.url,
 				filesDir,
 				pollTimes: ex.trigger && opts.pollSeconds < 60 ? pollEverySeconds(opts.pollSeconds) : undefined,
@@ -405,11 +503,12 @@ async function main() {
 		}
 		if (opts.activate && loggedIn) {
 			const active = await n8n.activeWorkflows();
-			if (!active.includes(NOTIFY_EXAMPLE.id)) {
+			for (const example of TRIGGER_EXAMPLES) {
+				if (active.includes(example.id)) continue;
 				try {
-					await n8n.activate(NOTIFY_EXAMPLE.id);
+					await n8n.activate(example.id);
 				} catch (e) {
-					log(`    could not activate the trigger example: ${e.message.split('\n')[0]}`);
+					log(`    could not activate the trigger example ${example.file}: ${e.message.split('\n')[0]}`);
 				}
 			}
 		}
@@ -417,33 +516,43 @@ async function main() {
 
 	const active = opts.activate ? await n8n.activeWorkflows().catch(() => []) : [];
 	const base = sandbox.baseUrl;
+	const sh = sandbox.sourceHub;
+	const every = opts.pollSeconds < 60 ? `${opts.pollSeconds} s` : 'minute';
+	const short = DEV_SOURCEHUB.customers.filter((c) => !expectedSourceHubOutcome(c.id).placed);
 	const lines = [
 		'',
 		`n8n-nodes-kapture is running (ready in ${secs(Date.now() - started)}).`,
 		'',
-		`  n8n        http://localhost:${n8nPort}`,
-		`             log in as ${OWNER.email} / ${OWNER.password}`,
-		`  sandbox    ${base}  (fake Kapture, ${sandbox.orders} orders; state: ${base}/__sandbox/state)`,
-		`  credential "${CREDENTIAL.name}" (Kapture API) -> ${base}`,
-		`  slack      ${inbox.url}  (stand-in for the new-order example's Slack webhook; messages print here)`,
+		`  n8n          http://localhost:${n8nPort}`,
+		`               log in as ${OWNER.email} / ${OWNER.password}`,
+		`  Kapture      ${base}  (fake Kapture CRM, ${sandbox.orders} orders; state: ${base}/__sandbox/state)`,
+		`  SourceHub    ${sh.baseUrl}  (fake SourceHub, customers ${listed(demoCustomers)} with carts; state: ${sh.origin}/__sandbox/state)`,
+		`  Slack        ${inbox.url}  (stand-in for the examples' Slack webhook; messages print here as [slack stand-in])`,
+		`  credentials  "${CREDENTIAL.name}" (Kapture API) -> ${base}`,
+		`               "${SOURCEHUB_CREDENTIAL.name}" (SourceHub API) -> ${sh.baseUrl}`,
 		'  workflows',
 		...imported.map((wf) => {
+			const example = EXAMPLES.find((e) => e.id === wf.id);
 			let how = 'open it and click Execute workflow';
-			if (wf.id === NOTIFY_EXAMPLE.id) {
-				how = active.includes(wf.id)
-					? `active, polls every ${opts.pollSeconds < 60 ? `${opts.pollSeconds} s` : 'minute'}; messages print here as [slack stand-in]`
-					: 'not active: publish it in the editor to start polling';
+			if (example.trigger) {
+				how = active.includes(wf.id) ? `active, polls every ${every}` : 'not active: publish it in the editor to start polling';
 			}
+			if (wf.id === 'kaptureExNotify0') how += '; messages print here as [slack stand-in]';
+			if (wf.id === SOURCEHUB_EXAMPLE_ID) how += '; or open it and click Execute workflow: it takes the newest Kapture order';
 			if (wf.id === 'kaptureExNightly') how += `; CSV files go to ${path.relative(process.cwd(), filesDir) || filesDir}`;
 			return `    - ${wf.name}\n      http://localhost:${n8nPort}/workflow/${wf.id}  (${how})`;
 		}),
 		'',
-		'  Add orders to the sandbox to see the trigger fire:',
+		'  Add orders to the Kapture sandbox to see the triggers fire:',
 		`    curl -X POST ${base}/__sandbox/orders -d '{"count":3}'`,
+		`  Each sample order names a SourceHub customer (${listed(demoCustomers)}) in its custom attribute 1, so the`,
+		'  Kapture → SourceHub workflow places a SourceHub order from that customer\'s cart and writes the',
+		`  order number into the Kapture order's remarks${short.length ? ` (customer ${listed(short.map((c) => c.id))} wants an out-of-stock product: its remark says so instead)` : ''}.`,
+		`  See the workflow's Executions in n8n, or the SourceHub orders: curl ${sh.origin}/__sandbox/orders`,
 		'',
 		'  Code changed? Ctrl-C and run `npm run dev` again (it rebuilds and reinstalls).',
 		'  The example workflows are reset from examples/ on every run: duplicate one to keep your changes.',
-		'  Ctrl-C stops n8n and the sandbox.',
+		'  Ctrl-C stops n8n and the sandboxes.',
 		'',
 	];
 	console.log(lines.join('\n'));

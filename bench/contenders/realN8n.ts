@@ -84,7 +84,7 @@ interface NodeRun {
 	executionTime: number;
 	executionStatus?: string;
 	error?: { message?: string };
-	data?: { main?: Array<Array<{ json: IDataObject; error?: unknown }> | null> };
+	data?: { main?: Array<Array<{ json: IDataObject; error?: unknown; pairedItem?: unknown }> | null> };
 }
 
 interface RunData {
@@ -96,6 +96,8 @@ interface RunData {
 export interface RealN8nRunOutcome extends NodeRunOutcome {
 	/** The contender node's executionTime (ms) from n8n's run data. */
 	timeMs: number;
+	/** The contender's output items (json and pairing), as n8n saved them. */
+	items: Array<{ json: IDataObject; pairedItem?: unknown }>;
 	/** The whole `n8n execute` process, start-up included (ms). */
 	cliWallMs: number;
 	/** executionTime of the input steps (Items + Split), the same for every contender. */
@@ -383,15 +385,16 @@ function outcomeOf(run: RunData | null, total: number, cliWallMs: number, cliErr
 	const inputStepsMs = (runData.Items?.[0]?.executionTime ?? 0) + (runData.Split?.[0]?.executionTime ?? 0);
 	const runError = cliError ?? contender?.error?.message ?? run?.data?.resultData?.error?.message ?? (contender ? undefined : 'no run data for the contender node');
 	const items = contender?.data?.main?.[0] ?? [];
+	const saved = items.map((item) => ({ json: item.json ?? {}, pairedItem: item.pairedItem }));
 	let failed = 0;
 	for (const item of items) {
 		const json = item.json ?? {};
 		if (item.error || json.error !== undefined || (json.status !== undefined && json.status !== 'success')) failed++;
 	}
 	if (runError) {
-		return { failed: total, succeeded: 0, runError: runError.slice(0, 300), timeMs: contender?.executionTime ?? NaN, cliWallMs, inputStepsMs };
+		return { failed: total, succeeded: 0, runError: runError.slice(0, 300), timeMs: contender?.executionTime ?? NaN, cliWallMs, inputStepsMs, items: saved };
 	}
-	return { failed, succeeded: items.length - failed, timeMs: contender?.executionTime ?? NaN, cliWallMs, inputStepsMs };
+	return { failed, succeeded: items.length - failed, timeMs: contender?.executionTime ?? NaN, cliWallMs, inputStepsMs, items: saved };
 }
 
 /** Parallel Requests `parallel`, or left out (undefined): what a user who changes nothing runs. */
@@ -462,4 +465,83 @@ function workflow(builders: WorkflowsModule, id: string, name: string, items: ID
 	const start = webhookPath ? builders.webhookTrigger(webhookPath) : builders.MANUAL_TRIGGER;
 	const chain = builders.chainWorkflow(name, [start, builders.itemsNode(items), builders.splitOutNode('items'), { id: 'contender', name: CONTENDER_NODE, ...contender }]);
 	return { ...chain, id, versionId: randomUUID(), active: false, pinData: {}, settings: { executionOrder: 'v1' } };
+}
+
+/** One workflow for startRealN8nWorkflows: our Kapture Order node (its parameters) on these items. */
+export interface RealWorkflowSpec {
+	id: string;
+	parameters: IDataObject;
+	items: IDataObject[];
+}
+
+export interface RealN8nWorkflows {
+	version: string;
+	run(id: string): Promise<RealN8nRunOutcome>;
+	close(): Promise<void>;
+}
+
+/**
+ * A real n8n (`n8n start`) with our package and the sandbox's credential, and
+ * one webhook workflow per spec: Webhook → Items → Split → our node (On Error:
+ * Continue). Used by the exactly-once scenario, which needs each item's output.
+ */
+export async function startRealN8nWorkflows(
+	runtime: Runtime,
+	sandbox: RemoteSandbox,
+	specs: RealWorkflowSpec[],
+	log: (line: string) => void,
+): Promise<RealN8nWorkflows> {
+	const instanceModule = (await importEsm(pathToFileURL(join(REPO, 'scripts', 'n8n', 'instance.mjs')).href)) as InstanceModule;
+	const workflowsModule = (await importEsm(pathToFileURL(join(REPO, 'test', 'e2e', 'lib', 'workflows.mjs')).href)) as WorkflowsModule;
+	const userFolder = mkdtempSync(join(tmpdir(), 'kapture-bench-n8n-'));
+	const pkgDir = mkdtempSync(join(tmpdir(), 'kapture-bench-pkg-'));
+	const instance = await instanceModule.createInstance({
+		runtime,
+		userFolder,
+		env: { N8N_LOG_LEVEL: 'warn', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all', EXECUTIONS_DATA_SAVE_ON_ERROR: 'all' },
+	});
+	const close = async () => {
+		await instance.dispose().catch(() => undefined);
+		rmSync(userFolder, { recursive: true, force: true });
+		rmSync(pkgDir, { recursive: true, force: true });
+	};
+	try {
+		buildPackageInto(pkgDir);
+		const pkg = await instance.installPackage(pkgDir);
+		log(`real n8n ${runtime.version}: installed ${pkg.name}@${pkg.version} (transpiled from the working tree)`);
+		const credential = { id: instanceModule.newId(), name: 'Kapture sandbox', type: 'kaptureApi' };
+		const c = sandbox.credentials;
+		await instance.importCredentials([
+			{ ...credential, data: { subdomain: '', baseUrl: sandbox.baseUrl, username: c.username, password: c.password, cmId: c.cmId, authKey: c.authKey } },
+		]);
+		const ids: Record<string, string> = {};
+		const totals: Record<string, number> = {};
+		const workflows = specs.map((spec) => {
+			ids[spec.id] = instanceModule.newId();
+			totals[spec.id] = spec.items.length;
+			const node = {
+				type: REAL_ORDER_TYPE,
+				typeVersion: 1,
+				parameters: spec.parameters,
+				credentials: { kaptureApi: { id: credential.id, name: credential.name } },
+				onError: 'continueRegularOutput',
+			};
+			return workflow(workflowsModule, ids[spec.id], `bench ${spec.id}`, spec.items, node, `bench-${spec.id}`);
+		});
+		const file = join(userFolder, 'bench-workflows.json');
+		writeFileSync(file, JSON.stringify(workflows));
+		await instance.cli(['import:workflow', `--input=${file}`]);
+		const started = await instance.start();
+		await instance.ownerSetup();
+		for (const spec of specs) await instance.activate(ids[spec.id]);
+		log(`real n8n: n8n start (pid ${started.pid}), ${specs.length} webhook workflows active`);
+		return {
+			version: runtime.version,
+			close,
+			run: async (id) => await runByWebhook(instance, ids[id], `bench-${id}`, totals[id]),
+		};
+	} catch (error) {
+		await close();
+		throw error;
+	}
 }

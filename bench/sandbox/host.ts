@@ -4,7 +4,7 @@
 // (see ./remote.ts); every call is { id, method, args } -> { id, result | error }.
 
 import { startSandbox } from '../../test/sandbox';
-import type { FaultSpec, KaptureSandbox, SandboxOptions } from '../../test/sandbox';
+import type { FaultSpec, KaptureSandbox, PullBehaviour, SandboxOptions } from '../../test/sandbox';
 
 let sandbox: KaptureSandbox | undefined;
 
@@ -76,6 +76,21 @@ function rateTimeline(api: string): Array<{ admitted: number; refused: number }>
 	return seconds;
 }
 
+/** Orders whose invoice number starts with `prefix`: id, ERP Order ID and invoice number (who sent it). */
+function orderIndex(prefix: string): Array<{ id: number; erpOrderId: string; invoiceNo: string }> {
+	return need()
+		.listOrders()
+		.filter((order) => order.invoiceNo.startsWith(prefix))
+		.map((order) => ({ id: order.id, erpOrderId: order.erpOrderId, invoiceNo: order.invoiceNo }));
+}
+
+/** Requests to `api` since the last clear whose raw body contains `text`. */
+function requestsContaining(api: string, text: string): number {
+	return need()
+		.requests()
+		.filter((entry) => entry.api === api && JSON.stringify(entry.body ?? '').includes(text)).length;
+}
+
 const methods: Record<string, (...args: never[]) => unknown> = {
 	async start(options: SandboxOptions) {
 		sandbox = await startSandbox({ quiet: true, ...options });
@@ -93,11 +108,15 @@ const methods: Record<string, (...args: never[]) => unknown> = {
 	requestSummary,
 	orderStats,
 	orderKeyCounts,
+	orderIndex,
+	requestsContaining,
+	insertOrder: (init: Record<string, unknown>) => need().insertOrder(init).id,
 	setSearchDelay: (ms: number) => need().setSearchDelay(ms),
 	// IPC turns undefined into null: null lifts the limit.
 	setAccountRateLimit: (requestsPerSecond: number | null) =>
 		need().setAccountRateLimit(requestsPerSecond === null ? undefined : { requestsPerSecond }),
 	rateTimeline,
+	setPullBehaviour: (behaviour: Partial<PullBehaviour>) => need().setPullBehaviour(behaviour),
 	/** Seeds n orders; returns only how many and the id range, not the orders. */
 	seedOrders: (n: number, createDateFrom?: number | null, stepMs?: number | null) => {
 		// IPC turns undefined arguments into null.

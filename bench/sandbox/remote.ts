@@ -3,7 +3,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-import type { FaultSpec, SandboxCounts, SandboxOptions } from '../../test/sandbox';
+import type { FaultSpec, PullBehaviour, SandboxCounts, SandboxOptions } from '../../test/sandbox';
 
 export interface RequestSummary {
 	total: number;
@@ -90,6 +90,11 @@ export class RemoteSandbox {
 	/** An account-wide limit of n requests per second (test/sandbox/accountLimit.ts); null lifts it. */
 	setAccountRateLimit = (requestsPerSecond: number | null) => this.call('setAccountRateLimit', requestsPerSecond) as Promise<void>;
 	rateTimeline = (api: string) => this.call('rateTimeline', api) as Promise<Array<{ admitted: number; refused: number }>>;
+	orderIndex = (invoicePrefix: string) =>
+		this.call('orderIndex', invoicePrefix) as Promise<Array<{ id: number; erpOrderId: string; invoiceNo: string }>>;
+	requestsContaining = (api: string, text: string) => this.call('requestsContaining', api, text) as Promise<number>;
+	insertOrder = (init: Record<string, unknown>) => this.call('insertOrder', init) as Promise<number>;
+	setPullBehaviour = (behaviour: Partial<PullBehaviour>) => this.call('setPullBehaviour', behaviour) as Promise<void>;
 	seedOrders = (n: number, createDateFrom?: number, stepMs?: number) =>
 		this.call('seedOrders', n, createDateFrom, stepMs) as Promise<{ count: number; firstId?: number; lastId?: number }>;
 	clockNow = () => this.call('clockNow') as Promise<number>;

@@ -37,9 +37,6 @@ export class KaptureOrderTrigger implements INodeType {
 		],
 		polling: true,
 		inputs: [],
-		// The older n8n-nodes-base rule wants the string 'main'; n8n's current
-		// community rule (node-connection-type-literal) wants the constant.
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
 		outputs: [NodeConnectionTypes.Main],
 		properties: triggerProperties,
 	};

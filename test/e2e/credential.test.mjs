@@ -1,18 +1,29 @@
-// The Kapture credential's Test button, through the REST call the editor
-// makes (n8n 2.40.7: POST /rest/credentials/test with
-// {credentials: {id, name, type, data}}; the id must be a stored credential
-// the user can read, the data sent is what gets tested). The test request
-// is our credential's `test` (a v1 pull of order 0) against the sandbox,
-// judged by our `rules`.
+// The credentials' Test button, through the REST call the editor makes
+// (n8n 2.40.7: POST /rest/credentials/test with {credentials: {id, name, type,
+// data}}; the id must be a stored credential the user can read, the data sent
+// is what gets tested). Kapture's test request is our credential's `test` (a
+// v1 pull of order 0) against the sandbox, judged by our `rules`. SourceHub's
+// is the node's test function (sourcehubCredentialTest.ts), which n8n runs
+// with its credential-test context and its legacy request helper.
 //
 // Run: npm run build && node --test --test-concurrency=1 test/e2e/credential.test.mjs
 
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
-import { CREDENTIAL_TYPE, credentialData, prepareN8n, startSandbox, stopwatch } from './lib/harness.mjs';
+import {
+	CREDENTIAL_TYPE,
+	credentialData,
+	prepareN8n,
+	SOURCEHUB_CREDENTIAL_TYPE,
+	sourceHubCredentialData,
+	startSandbox,
+	startSourceHubSandbox,
+	stopwatch,
+} from './lib/harness.mjs';
 
-describe('Kapture credential test (REST, as the Test button)', { timeout: 10 * 60_000 }, () => {
+describe('Kapture and SourceHub credential tests (REST, as the Test button)', { timeout: 10 * 60_000 }, () => {
 	const clock = stopwatch('credential');
 	let sb;
 	let env;
@@ -95,5 +106,73 @@ describe('Kapture credential test (REST, as the Test button)', { timeout: 10 * 6
 		assert.equal(result.status, 'Error');
 		assert.match(result.message, /Base URL Override must not contain a user name or password/);
 		assert.equal(requests.length, 0);
+	});
+
+	describe('SourceHub credential test (the node\'s test function)', () => {
+		let sh;
+		let storedSourceHub;
+
+		before(async () => {
+			sh = await startSourceHubSandbox({ apiKey: 'sh-e2e-good-key-4711' });
+			const created = await n8n.rest('POST', '/rest/credentials', { name: 'SourceHub sandbox', type: SOURCEHUB_CREDENTIAL_TYPE, data: sourceHubCredentialData(sh) });
+			storedSourceHub = created.data;
+			assert.ok(storedSourceHub.id, 'credential saved');
+		});
+		after(async () => {
+			if (sh) await sh.close();
+		});
+
+		async function testSourceHub(data) {
+			const from = sh.requests().length;
+			const r = await n8n.rest('POST', '/rest/credentials/test', {
+				credentials: { id: storedSourceHub.id, name: storedSourceHub.name, type: SOURCEHUB_CREDENTIAL_TYPE, data },
+			});
+			return { result: r.data, requests: sh.requests().slice(from) };
+		}
+
+		test('good key: OK, after one authorised read that finds nothing', async () => {
+			const { result, requests } = await testSourceHub(sourceHubCredentialData(sh));
+			assert.deepEqual(result, { status: 'OK', message: 'SourceHub accepted the API key' });
+			assert.equal(requests.length, 1);
+			assert.equal(requests[0].method, 'GET');
+			assert.equal(requests[0].path, '/api/orders');
+			assert.equal(requests[0].authorized, true);
+		});
+
+		test("wrong key: SourceHub's own description and code, never the key", async () => {
+			const { result } = await testSourceHub(sourceHubCredentialData(sh, { apiKey: 'sh-e2e-wrong-key-0815' }));
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /^SourceHub refused the API key: "Invalid credential or token\." \(AUTHENTICATION_ERROR\)\. Check the key/);
+			assert.ok(!JSON.stringify(result).includes('wrong-key'), JSON.stringify(result));
+		});
+
+		test('a server that quotes the key back: the message has [redacted] in its place', async () => {
+			const echo = http.createServer((req, res) => {
+				res.writeHead(401, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ error: { code: 'AUTHENTICATION_ERROR', description: `Bad token ${req.headers.authorization}` } }));
+			});
+			await new Promise((resolve) => echo.listen(0, '127.0.0.1', resolve));
+			try {
+				const baseUrl = `http://127.0.0.1:${echo.address().port}/api`;
+				const { result } = await testSourceHub(sourceHubCredentialData(sh, { baseUrl, apiKey: 'sh-CANARY-e2e-77' }));
+				assert.equal(result.status, 'Error');
+				assert.match(result.message, /^SourceHub refused the API key: "Bad token Bearer \[redacted\]"/);
+				assert.ok(!/CANARY/.test(result.message), result.message);
+			} finally {
+				await new Promise((resolve) => echo.close(resolve));
+			}
+		});
+
+		test('nothing listening: could not reach it, with the reason', async () => {
+			const closed = http.createServer();
+			await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
+			const { port } = closed.address();
+			await new Promise((resolve) => closed.close(resolve));
+			const { result } = await testSourceHub(sourceHubCredentialData(sh, { baseUrl: `http://127.0.0.1:${port}/api` }));
+			assert.deepEqual(result, {
+				status: 'Error',
+				message: `Could not reach SourceHub at http://127.0.0.1:${port}/api (ECONNREFUSED). Check Environment, or Base URL Override (it ends in /api).`,
+			});
+		});
 	});
 });

@@ -1,11 +1,20 @@
 // `npm run dev` (scripts/dev.mjs) really comes up: run it as a user would,
 // on free ports and a throw-away user folder, and check from the outside that
-//   - n8n answers, the owner it prints can log in, the "Kapture Sandbox"
-//     credential and the three examples are there, the trigger example is active;
-//   - an order added to the sandbox with the printed curl command reaches the
-//     notify example's webhook stand-in (printed as [slack stand-in]);
-//   - Ctrl-C (SIGINT) stops n8n, its task runner and the sandbox, exit code 0;
-//   - a second run on the same folder works too (owner, credential and
+//   - every address it prints is the real one and answers: n8n, the Kapture
+//     sandbox, the SourceHub sandbox and the Slack stand-in, also when the
+//     default ports (SourceHub 3901, Slack 3902, held here) are taken;
+//   - the owner it prints can log in; the "Kapture Sandbox" and "SourceHub
+//     Sandbox" credentials and every example are there, pointing at them; the
+//     trigger examples are active;
+//   - orders added with the printed curl command reach the notify example's
+//     webhook stand-in (printed as [slack stand-in]) and each becomes a
+//     SourceHub order (or the out-of-stock remark) through the
+//     Kapture→SourceHub example, with the remark back in Kapture;
+//   - a port given on the command line that is taken is refused before
+//     anything starts;
+//   - Ctrl-C (SIGINT) stops n8n, its task runner, the sandboxes and the
+//     stand-in, exit code 0;
+//   - a second run on the same folder works too (owner, credentials and
 //     workflows already there), here with KAPTURE_DEV_EXIT_AFTER_READY=1.
 // Needs the runtime installed (npm run test:e2e does) and a build.
 
@@ -18,7 +27,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { ensureRuntime } from '../../scripts/n8n/runtime.mjs';
 import { freePort } from '../../scripts/n8n/instance.mjs';
-import { repoRoot } from './lib-dev/examples.mjs';
+import { DEV_SOURCEHUB, EXAMPLES, expectedSourceHubOutcome, repoRoot } from './lib-dev/examples.mjs';
 import { waitFor } from './lib/harness.mjs';
 
 /** Resolves 'timeout' after ms without keeping the test process alive. */
@@ -35,6 +44,30 @@ function listening(port) {
 		});
 		socket.once('error', () => resolve(false));
 	});
+}
+
+/** n free ports, all different. */
+async function freePorts(n) {
+	const ports = new Set();
+	while (ports.size < n) ports.add(await freePort());
+	return [...ports];
+}
+
+/** Listens on 127.0.0.1:port if it can; either way the port is taken afterwards. */
+async function hold(port) {
+	const server = net.createServer();
+	const held = await new Promise((resolve) => {
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => resolve(true));
+	});
+	return { port, close: () => (held ? new Promise((r) => server.close(r)) : Promise.resolve()) };
+}
+
+/** The address printed after `label` (`  SourceHub    http://…  (…)`). */
+function printed(output, label) {
+	const m = new RegExp(`^  ${label} +(http://\\S+)`, 'm').exec(output);
+	assert.ok(m, `no "${label}" address in:\n${output}`);
+	return m[1];
 }
 
 /** Pids of processes working in `dir` or told to use it as n8n's user folder (Linux /proc). */
@@ -93,14 +126,15 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 	let dir;
 	let dev;
 	let n8nPort;
-	let sandboxPort;
+	let kapturePort;
+	let sourceHubPort;
+	let slackPort;
 
 	before(async () => {
 		await ensureRuntime();
 		fs.mkdirSync(path.join(repoRoot, '.n8n-e2e'), { recursive: true });
 		dir = fs.mkdtempSync(path.join(repoRoot, '.n8n-e2e', 'dev-'));
-		n8nPort = await freePort();
-		sandboxPort = await freePort();
+		[n8nPort, kapturePort, sourceHubPort, slackPort] = await freePorts(4);
 	});
 
 	after(async () => {
@@ -112,46 +146,120 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 		if (dir && !process.env.KAPTURE_E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 	});
 
-	test('comes up with the sandbox, the credential and the examples; Ctrl-C stops everything', async () => {
-		const args = ['--no-build', '--port', String(n8nPort), '--sandbox-port', String(sandboxPort), '--seed', '5', '--poll-seconds', '5', '--dir', dir];
-		dev = runDev(args);
-		await waitFor('"[dev] ready"', () => dev.output.includes('[dev] ready in') || dev.exit, { timeoutMs: 300_000 });
+	test('prints every address truthfully (taken defaults fall back), imports both credentials and the examples, SourceHub works; Ctrl-C stops everything', async () => {
+		// SourceHub's and the stand-in's default ports are taken: they must fall back and say so.
+		const held = [await hold(3901), await hold(3902)];
+		try {
+			const args = ['--no-build', '--port', String(n8nPort), '--kapture-port', String(kapturePort), '--seed', '5', '--poll-seconds', '5', '--dir', dir];
+			dev = runDev(args);
+			await waitFor('"[dev] ready"', () => dev.output.includes('[dev] ready in') || dev.exit, { timeoutMs: 300_000 });
+		} finally {
+			for (const h of held) await h.close();
+		}
 		assert.equal(dev.exit, null, `dev exited early:\n${dev.output}`);
 
-		// What it prints is what works.
+		// What it prints is where things are.
 		const baseUrl = `http://localhost:${n8nPort}`;
-		const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-		assert.ok(dev.output.includes(`n8n        ${baseUrl}`), dev.output);
+		const sandboxUrl = `http://127.0.0.1:${kapturePort}`;
+		assert.equal(printed(dev.output, 'n8n'), baseUrl);
+		assert.equal(printed(dev.output, 'Kapture'), sandboxUrl);
+		const sourceHubUrl = printed(dev.output, 'SourceHub');
+		const slackUrl = printed(dev.output, 'Slack');
+		const sourceHubPort = Number(new URL(sourceHubUrl).port);
+		const slackPort = Number(new URL(slackUrl).port);
+		assert.match(sourceHubUrl, /^http:\/\/127\.0\.0\.1:\d+\/api$/);
+		assert.match(slackUrl, /^http:\/\/127\.0\.0\.1:\d+\/notify$/);
+		assert.notEqual(sourceHubPort, 3901);
+		assert.notEqual(slackPort, 3902);
+		assert.ok(dev.output.includes(`port 3901 is in use: the SourceHub sandbox gets ${sourceHubPort} instead`), dev.output);
+		assert.ok(dev.output.includes(`port 3902 is in use: the Slack stand-in gets ${slackPort} instead`), dev.output);
+		assert.ok(dev.output.includes(`"Kapture Sandbox" (Kapture API) -> ${sandboxUrl}\n`), dev.output);
+		assert.ok(dev.output.includes(`"SourceHub Sandbox" (SourceHub API) -> ${sourceHubUrl}\n`), dev.output);
 		const [, email, password] = /log in as (\S+) \/ (\S+)/.exec(dev.output);
-		assert.ok(dev.output.includes(`curl -X POST ${sandboxUrl}/__sandbox/orders -d '{"count":3}'`), dev.output);
-		assert.match(dev.output, /slack {6}http:\/\/127\.0\.0\.1:\d+\/notify {2}\(stand-in/);
+		const curl = `curl -X POST ${sandboxUrl}/__sandbox/orders -d '{"count":3}'`;
+		assert.ok(dev.output.includes(curl), dev.output);
+
+		// And every address answers.
+		const kaptureState = await (await fetch(`${sandboxUrl}/__sandbox/state`)).json();
+		assert.equal(kaptureState.counts.orders, 5);
+		const sourceHubOrigin = new URL(sourceHubUrl).origin;
+		const sourceHubState = await (await fetch(`${sourceHubOrigin}/__sandbox/state`)).json();
+		assert.equal(sourceHubState.counts.customers, DEV_SOURCEHUB.customers.length);
+		assert.equal(sourceHubState.counts.orders, 0);
+		const unauthorized = await fetch(`${sourceHubUrl}/cart?customer_id=9`);
+		assert.equal(unauthorized.status, 401, 'SourceHub API (with auth) under the printed base URL');
+		const probe = await fetch(slackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"probe from the test"}' });
+		assert.deepEqual(await probe.json(), { ok: true });
+		await waitFor('the probe printed', () => dev.output.includes('[slack stand-in] probe from the test'), { timeoutMs: 5000 });
 
 		const get = await login(`http://127.0.0.1:${n8nPort}`, email, password);
 		const workflows = await get('/rest/workflows');
 		const names = workflows.map((w) => w.name).sort();
 		assert.deepEqual(names, [
+			'Kapture → SourceHub: place a sales order for every new Kapture order',
 			'Kapture: create orders from spreadsheet rows',
 			"Kapture: nightly export of yesterday's orders to CSV",
 			'Kapture: notify on every new order',
 		]);
-		assert.ok(workflows.find((w) => w.id === 'kaptureExNotify0').active, 'the trigger example is active');
+		for (const example of EXAMPLES.filter((e) => e.trigger)) {
+			assert.ok(workflows.find((w) => w.id === example.id).active, `${example.file} is active`);
+		}
 		const credentials = await get('/rest/credentials');
-		assert.deepEqual(credentials.map((c) => [c.name, c.type]), [['Kapture Sandbox', 'kaptureApi']]);
-		const full = await get('/rest/workflows/kaptureExSheet00');
-		const kapture = full.nodes.find((n) => n.type === 'n8n-nodes-kapture.kaptureOrder');
-		assert.equal(kapture.credentials.kaptureApi.id, credentials[0].id, 'examples point at the imported credential');
+		assert.deepEqual(credentials.map((c) => [c.name, c.type]).sort(), [
+			['Kapture Sandbox', 'kaptureApi'],
+			['SourceHub Sandbox', 'sourceHubApi'],
+		]);
+		const idOf = (type) => credentials.find((c) => c.type === type).id;
+		const sheet = await get('/rest/workflows/kaptureExSheet00');
+		assert.equal(sheet.nodes.find((n) => n.type === 'n8n-nodes-kapture.kaptureOrder').credentials.kaptureApi.id, idOf('kaptureApi'));
+		const toSourceHub = await get('/rest/workflows/kaptureExSrcHub0');
+		for (const node of toSourceHub.nodes.filter((n) => n.credentials)) {
+			const [type] = Object.keys(node.credentials);
+			assert.equal(node.credentials[type].id, idOf(type), `${node.name} points at the imported ${type} credential`);
+		}
 
-		// The printed curl command makes the trigger example fire.
-		const res = await fetch(`${sandboxUrl}/__sandbox/orders`, { method: 'POST', body: '{"count":1}' });
-		const [order] = (await res.json()).orders;
-		await waitFor('the [slack stand-in] line', () => dev.output.includes(`[slack stand-in] New order #${order.id} for ${order.customerName}`), { timeoutMs: 60_000 });
+		// The printed curl command: both trigger examples fire, once per order.
+		const res = await fetch(`${sandboxUrl}/__sandbox/orders`, { method: 'POST', body: '{"count":3}' });
+		const { orders } = await res.json();
+		assert.equal(orders.length, 3);
+		for (const order of orders) {
+			await waitFor(`the [slack stand-in] line for ${order.id}`, () => dev.output.includes(`[slack stand-in] New order #${order.id} for ${order.customerName}`), { timeoutMs: 60_000 });
+		}
+		const all = async () => (await (await fetch(`${sandboxUrl}/__sandbox/orders?limit=1000`)).json()).orders;
+		const remarked = await waitFor(
+			'a SourceHub remark on each new order',
+			async () => {
+				const now = (await all()).filter((o) => orders.some((n) => n.id === o.id));
+				return now.every((o) => /^SourceHub /.test(o.remarks)) && now;
+			},
+			{ timeoutMs: 90_000 },
+		);
+		const sourceHubOrders = (await (await fetch(`${sourceHubOrigin}/__sandbox/orders`)).json()).orders;
+		let placed = 0;
+		for (const order of remarked) {
+			const expected = expectedSourceHubOutcome(order.attr1);
+			const match = expected.remark.exec(order.remarks);
+			assert.ok(match, `order ${order.id} for SourceHub customer ${order.attr1}: ${order.remarks}`);
+			if (expected.placed) {
+				placed++;
+				const inSourceHub = sourceHubOrders.find((o) => o.order_no === match[1]);
+				assert.ok(inSourceHub, `SourceHub order ${match[1]}`);
+				assert.equal(inSourceHub.customer.id, Number(order.attr1));
+			}
+		}
+		assert.equal(sourceHubOrders.length, placed, 'one SourceHub order per placeable Kapture order');
+		for (const order of orders) {
+			assert.equal(dev.output.split(`[slack stand-in] New order #${order.id} `).length - 1, 1, `one message for ${order.id}`);
+		}
 
 		// Ctrl-C.
 		dev.child.kill('SIGINT');
 		const exit = await Promise.race([dev.exited, timeout(60_000)]);
 		assert.deepEqual(exit, { code: 0, signal: null }, dev.output.slice(-3000));
 		assert.equal(await listening(n8nPort), false, 'n8n is down');
-		assert.equal(await listening(sandboxPort), false, 'the sandbox is down');
+		assert.equal(await listening(kapturePort), false, 'the Kapture sandbox is down');
+		assert.equal(await listening(sourceHubPort), false, 'the SourceHub sandbox is down');
+		assert.equal(await listening(slackPort), false, 'the Slack stand-in is down');
 		await waitFor('no process left in the user folder', () => processesUsing(dir).length === 0, { timeoutMs: 10_000 });
 	});
 
@@ -160,7 +268,7 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 		await new Promise((r) => taken.listen(0, '127.0.0.1', r));
 		const port = taken.address().port;
 		try {
-			dev = runDev(['--no-build', '--port', String(port), '--sandbox-port', String(sandboxPort), '--dir', dir]);
+			dev = runDev(['--no-build', '--port', String(port), '--kapture-port', String(kapturePort), '--dir', dir]);
 			const exit = await Promise.race([dev.exited, timeout(60_000)]);
 			assert.deepEqual(exit, { code: 1, signal: null }, dev.output);
 			assert.match(dev.output, new RegExp(`port ${port} is in use`));
@@ -174,16 +282,55 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 		}
 	});
 
+	test('a taken sandbox or stand-in port given on the command line is refused before anything starts', async () => {
+		const taken = net.createServer();
+		await new Promise((r) => taken.listen(0, '127.0.0.1', r));
+		const port = taken.address().port;
+		const cases = [
+			['--kapture-port', 'the Kapture sandbox'],
+			['--sandbox-port', 'the Kapture sandbox', '--kapture-port'],
+			['--sourcehub-port', 'the SourceHub sandbox'],
+			['--slack-port', 'the Slack stand-in'],
+		];
+		try {
+			for (const [flag, what, suggested = flag] of cases) {
+				dev = runDev(['--no-build', '--port', String(n8nPort), flag, String(port), '--dir', dir]);
+				const exit = await Promise.race([dev.exited, timeout(60_000)]);
+				assert.deepEqual(exit, { code: 1, signal: null }, `${flag}: ${dev.output}`);
+				assert.ok(dev.output.includes(`port ${port} for ${what} is in use: pick another with ${suggested} <n> (0 = any free port)`), `${flag}: ${dev.output}`);
+				assert.doesNotMatch(dev.output, /starting the Kapture sandbox/, `${flag}: fails before the sandboxes start`);
+			}
+		} finally {
+			await new Promise((r) => taken.close(r));
+		}
+	});
+
 	test('a second run on the same folder comes up too (KAPTURE_DEV_EXIT_AFTER_READY=1)', async () => {
-		const args = ['--port', String(n8nPort), '--sandbox-port', String(sandboxPort), '--seed', '5', '--dir', dir];
+		const args = [
+			'--port',
+			String(n8nPort),
+			'--kapture-port',
+			String(kapturePort),
+			'--sourcehub-port',
+			String(sourceHubPort),
+			'--slack-port',
+			String(slackPort),
+			'--seed',
+			'5',
+			'--dir',
+			dir,
+		];
 		dev = runDev(args, { KAPTURE_DEV_EXIT_AFTER_READY: '1' });
 		const exit = await Promise.race([dev.exited, timeout(300_000)]);
 		assert.deepEqual(exit, { code: 0, signal: null }, dev.output.slice(-3000));
 		assert.match(dev.output, /1\/6 building the package/);
 		assert.match(dev.output, /\[dev\] ready in/);
-		assert.doesNotMatch(dev.output, /could not/);
-		assert.equal(await listening(n8nPort), false);
-		assert.equal(await listening(sandboxPort), false);
+		assert.doesNotMatch(dev.output, /could not|is in use/);
+		// Ports given are ports used, and printed as such.
+		assert.equal(printed(dev.output, 'Kapture'), `http://127.0.0.1:${kapturePort}`);
+		assert.equal(printed(dev.output, 'SourceHub'), `http://127.0.0.1:${sourceHubPort}/api`);
+		assert.equal(printed(dev.output, 'Slack'), `http://127.0.0.1:${slackPort}/notify`);
+		for (const port of [n8nPort, kapturePort, sourceHubPort, slackPort]) assert.equal(await listening(port), false, `${port} is free again`);
 		await waitFor('no process left in the user folder', () => processesUsing(dir).length === 0, { timeoutMs: 10_000 });
 	});
 });

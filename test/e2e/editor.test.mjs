@@ -4,7 +4,8 @@
 // in the nodes panel and adds it to a canvas, opens each of its five
 // operations, the Kapture API credential dialog and the trigger's panel, and
 // saves a screenshot of each. It also checks what a new user relies on before
-// the first run: the hints and notices, the required marks, the Filters order.
+// the first run: the hints and notices, the required marks, the Filters order,
+// and the operation shown under each node on the canvas (its subtitle).
 //
 //   npm run build && node --test test/e2e/editor.test.mjs
 //
@@ -126,6 +127,7 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 		try {
 			await editor.openWorkflow(page, env.ids.order);
 			assert.equal(await editor.canvasNodes(page, ORDER_TYPE).count(), 1, 'the imported Kapture Order node is on the canvas');
+			assert.equal(await editor.canvasSubtitle(page, ORDER_TYPE), 'Create order', 'the canvas shows the operation under the node');
 			await editor.shot(page, 'canvas.png', await editor.nodesClip(page));
 			await editor.openNode(page, ORDER_TYPE);
 			const column = editor.parametersColumn(page);
@@ -140,6 +142,8 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 			for (const label of ['Create', 'Update', 'Create or Update', 'Add Payment', 'Get Many', 'Get']) {
 				const op = OPERATIONS.find((o) => o.label === label);
 				await editor.selectOperation(page, op.label);
+				// The node on the canvas behind the panel follows: "Create or Update order"...
+				await waitUntil(`the canvas shows "${label} order"`, async () => (await editor.canvasSubtitle(page, ORDER_TYPE)) === `${label} order`, 5_000);
 				const marked = await editor.fieldsWithIssues(page);
 				t.diagnostic(`${op.label}: ${(await editor.parameterLabels(page)).join(' | ')}; marked: ${marked.join(' | ') || 'nothing'}`);
 				if (label === 'Create' || label === 'Update' || label === 'Create or Update') {
@@ -226,6 +230,7 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 		const page = await editor.newPage();
 		try {
 			await editor.openWorkflow(page, env.ids.sourceHub);
+			assert.equal(await editor.canvasSubtitle(page, SOURCEHUB_TYPE), 'Create order', 'the canvas shows the operation under the node');
 			await editor.openNode(page, SOURCEHUB_TYPE);
 			const column = editor.parametersColumn(page);
 			const createLabels = await editor.parameterLabels(page);
@@ -238,6 +243,7 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 			const labels = await editor.openOperationSelect(page);
 			assert.deepEqual([...labels].sort(), ['Create', 'Get', 'Get Many']);
 			await editor.selectOperation(page, 'Get Many');
+			await waitUntil('the canvas shows "Get Many order"', async () => (await editor.canvasSubtitle(page, SOURCEHUB_TYPE)) === 'Get Many order', 5_000);
 			t.diagnostic(`Get Many: ${(await editor.parameterLabels(page)).join(' | ')}`);
 			assert.ok((await editor.parameterLabels(page)).some((label) => /Customer Phone/.test(label)));
 			await editor.shot(page, 'sourcehub-get-many.png', column);

@@ -1,14 +1,20 @@
 // The workflows in examples/ inside a real n8n (scripts/n8n), against the
-// Kapture sandbox running in this process: one user folder, our built package
-// installed once, one credential, the three examples imported the way
-// `npm run dev` imports them (test/e2e/lib-dev/examples.mjs), then
+// Kapture and SourceHub sandboxes running in this process, set up the way
+// `npm run dev` sets them up (test/e2e/lib-dev/examples.mjs: generated Kapture
+// orders name a demo SourceHub customer in attr1, SourceHub refills carts): one
+// user folder, our built package installed once, the two credentials, every
+// example imported the way `npm run dev` imports it, then
 //   - sheet-to-kapture: `n8n execute` creates one order per good row with the
 //     mapped columns, and the refused row comes out of the failure branch;
 //   - nightly-pull-to-file: `n8n execute` writes a CSV with exactly the orders
 //     created yesterday (account time zone), not those of today or earlier days;
 //   - new-order-notify: activated in `n8n start` (Poll Times patched to every
 //     5 s), one order inserted into the sandbox gives one execution and one
-//     "New order #id for <customer>" message at the webhook stand-in.
+//     "New order #id for <customer>" message at the webhook stand-in;
+//   - kapture-to-sourcehub: activated too; every new Kapture order, for each
+//     demo customer twice and with generated attributes, gets exactly one
+//     SourceHub order from its customer's cart (or, for the customer whose cart
+//     is out of stock, none) and the matching remark back in Kapture.
 // Build first (`npm run build`); `npm run test:e2e` does.
 
 import assert from 'node:assert/strict';
@@ -20,8 +26,12 @@ import { after, before, describe, test } from 'node:test';
 import { ensureRuntime } from '../../scripts/n8n/runtime.mjs';
 import { createInstance } from '../../scripts/n8n/instance.mjs';
 import {
+	DEV_ATTR1_CHOICES,
+	DEV_SOURCEHUB,
 	EXAMPLES,
 	EXAMPLE_CREDENTIAL,
+	SOURCEHUB_EXAMPLE_CREDENTIAL,
+	expectedSourceHubOutcome,
 	importWorkflows,
 	loadExample,
 	parseCsv,
@@ -29,8 +39,10 @@ import {
 	prepareExample,
 	repoRoot,
 	sandboxCredentialData,
+	seedSourceHubSandbox,
+	sourceHubSandboxCredentialData,
 } from './lib-dev/examples.mjs';
-import { recorder, waitFor } from './lib/harness.mjs';
+import { recorder, startSourceHubSandbox, waitFor } from './lib/harness.mjs';
 
 const DAY = 86_400_000;
 const IST_OFFSET_MS = 330 * 60_000; // the sandbox's default account time zone
@@ -63,6 +75,7 @@ function outputOf(run, node, output = 0) {
 
 describe('examples/ in a real n8n against the sandbox', { timeout: 20 * 60_000 }, () => {
 	let sb;
+	let sh;
 	let n8n;
 	let hook;
 	let userFolder;
@@ -77,7 +90,9 @@ describe('examples/ in a real n8n against the sandbox', { timeout: 20 * 60_000 }
 			assert.ok(fs.existsSync(path.join(repoRoot, f)), `${f} missing: run npm run build first`);
 		}
 		const runtime = await ensureRuntime();
-		sb = await startSandbox({ seed: 0 });
+		sb = await startSandbox({ seed: 0, attr1Choices: DEV_ATTR1_CHOICES });
+		sh = await startSourceHubSandbox({ refillCarts: true });
+		await seedSourceHubSandbox(sh.origin);
 		hook = await recorder(); // stands in for the Slack webhook
 		fs.mkdirSync(path.join(repoRoot, '.n8n-e2e'), { recursive: true });
 		userFolder = fs.mkdtempSync(path.join(repoRoot, '.n8n-e2e', 'examples-'));
@@ -88,12 +103,17 @@ describe('examples/ in a real n8n against the sandbox', { timeout: 20 * 60_000 }
 		mark('package installed');
 
 		const credential = { id: 'kaptureSandboxE2', name: EXAMPLE_CREDENTIAL.name };
-		await n8n.importCredentials([{ ...credential, type: EXAMPLE_CREDENTIAL.type, data: sandboxCredentialData({ ...sb.credentials, baseUrl: sb.baseUrl }) }]);
+		const sourceHubCredential = { id: 'sourceHubSandbE2', name: SOURCEHUB_EXAMPLE_CREDENTIAL.name };
+		await n8n.importCredentials([
+			{ ...credential, type: EXAMPLE_CREDENTIAL.type, data: sandboxCredentialData({ ...sb.credentials, baseUrl: sb.baseUrl }) },
+			{ ...sourceHubCredential, type: SOURCEHUB_EXAMPLE_CREDENTIAL.type, data: sourceHubSandboxCredentialData(sh) },
+		]);
 		const prepared = EXAMPLES.map((ex) => {
 			ids[ex.file] = ex.id;
 			return prepareExample(loadExample(ex.file), {
 				id: ex.id,
 				credential,
+				sourceHubCredential,
 				notifyUrl: `${hook.url}/notify`,
 				filesDir,
 				pollTimes: pollEverySeconds(5),
@@ -107,6 +127,7 @@ describe('examples/ in a real n8n against the sandbox', { timeout: 20 * 60_000 }
 		if (n8n) await n8n.stop();
 		if (hook) await hook.close();
 		if (sb) await sb.close();
+		if (sh) await sh.close();
 		if (userFolder && !process.env.KAPTURE_E2E_KEEP) fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 5 });
 		process.stderr.write(`[e2e examples] ${times.join(', ')}; total ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
 	});
@@ -117,7 +138,9 @@ describe('examples/ in a real n8n against the sandbox', { timeout: 20 * 60_000 }
 			assert.equal(wf.settings.executionOrder, 'v1', ex.file);
 			for (const node of wf.nodes) {
 				assert.match(node.type, /^n8n-nodes-(base|kapture)\./, `${ex.file}: ${node.name}`);
-				if (node.type.startsWith('n8n-nodes-kapture.')) {
+				if (node.type === 'n8n-nodes-kapture.sourceHub') {
+					assert.deepEqual(node.credentials, { sourceHubApi: { id: 'sourceHubSandbox', name: 'SourceHub Sandbox' } }, `${ex.file}: ${node.name}`);
+				} else if (node.type.startsWith('n8n-nodes-kapture.')) {
 					assert.deepEqual(node.credentials, { kaptureApi: { id: 'kaptureSandbox', name: 'Kapture Sandbox' } }, `${ex.file}: ${node.name}`);
 				}
 			}
@@ -128,9 +151,12 @@ describe('examples/ in a real n8n against the sandbox', { timeout: 20 * 60_000 }
 				for (const branch of main) for (const c of branch) assert.ok(names.has(c.node), `${ex.file}: connection to unknown ${c.node}`);
 			}
 		}
-		// The shipped trigger polls once a minute; only the tests poll faster.
-		const trigger = loadExample('new-order-notify.json').nodes.find((n) => n.type === 'n8n-nodes-kapture.kaptureOrderTrigger');
-		assert.deepEqual(trigger.parameters.pollTimes, { item: [{ mode: 'everyMinute' }] });
+		// The shipped triggers poll once a minute; only the tests and npm run dev poll faster.
+		for (const ex of EXAMPLES.filter((e) => e.trigger)) {
+			const trigger = loadExample(ex.file).nodes.find((n) => n.type === 'n8n-nodes-kapture.kaptureOrderTrigger');
+			assert.equal(trigger.name, ex.trigger, ex.file);
+			assert.deepEqual(trigger.parameters.pollTimes, { item: [{ mode: 'everyMinute' }] }, ex.file);
+		}
 	});
 
 	test('sheet-to-kapture creates one order per good row, with the columns mapped', async () => {
@@ -215,6 +241,75 @@ describe('examples/ in a real n8n against the sandbox', { timeout: 20 * 60_000 }
 		assert.equal(executions.length, 1, `executions: ${JSON.stringify(executions.map((e) => [e.id, e.status]))}`);
 		assert.equal(executions[0].status, 'success');
 		assert.equal(executions[0].mode, 'trigger');
+	});
+
+	test('kapture-to-sourcehub, activated beside it: one SourceHub order per new Kapture order, the remark back, nothing twice', async () => {
+		const id = ids['kapture-to-sourcehub.json'];
+		const pullsBefore = sb.requests().filter((r) => r.api === 'v1Pull').length;
+		const activated = Date.now();
+		await n8n.activate(id);
+		// Both workflows poll every 5 s: two of its ticks (the first only notes
+		// where Kapture stands) are over after 11 s and four more pulls.
+		await waitFor(
+			'two polls after activation',
+			() => Date.now() - activated > 11_000 && sb.requests().filter((r) => r.api === 'v1Pull').length >= pullsBefore + 4,
+			{ timeoutMs: 40_000 },
+		);
+		assert.equal(sh.counts().orders, 0, 'existing Kapture orders place nothing');
+
+		// Every demo customer twice (a cart refilled after an order must place
+		// again), then orders whose attr1 the sandbox generates, as the printed curl makes them.
+		const insert = async (body) => (await (await fetch(`${sb.baseUrl}/__sandbox/orders`, { method: 'POST', body: JSON.stringify(body) })).json()).orders;
+		const orders = [];
+		for (let round = 0; round < 2; round++) {
+			for (const customer of DEV_SOURCEHUB.customers) orders.push(...(await insert({ count: 1, order: { attr1: String(customer.id) } })));
+		}
+		orders.push(...(await insert({ count: 6 })));
+		for (const order of orders) assert.ok(DEV_ATTR1_CHOICES.includes(order.attr1), `attr1 ${order.attr1}`);
+
+		const remarked = await waitFor(
+			'a SourceHub remark on every new order',
+			() => {
+				const now = orders.map((o) => sb.getOrder(o.id));
+				return now.every((o) => /^SourceHub /.test(o.remarks)) && now;
+			},
+			{ timeoutMs: 120_000 },
+		);
+		mark('sourcehub example: all remarked');
+		const placedNumbers = [];
+		for (const order of remarked) {
+			const expected = expectedSourceHubOutcome(order.attr1);
+			const match = expected.remark.exec(order.remarks);
+			assert.ok(match, `order ${order.id} (customer ${order.attr1}): ${order.remarks}`);
+			if (expected.placed) {
+				const placed = sh.listOrders().find((o) => o.order_no === match[1]);
+				assert.ok(placed, `SourceHub order ${match[1]} exists`);
+				assert.equal(placed.customer.id, Number(order.attr1));
+				assert.equal(placed.billable_amount, expected.billable);
+				placedNumbers.push(match[1]);
+			}
+		}
+		// Exactly one SourceHub order per placeable Kapture order, each a different one.
+		assert.equal(new Set(placedNumbers).size, placedNumbers.length);
+		assert.equal(sh.counts().orders, placedNumbers.length);
+		assert.ok(placedNumbers.length >= 2 * (DEV_SOURCEHUB.customers.length - 1), `${placedNumbers.length} placed`);
+
+		// A few more polls: nothing more placed, every run a success.
+		const pullsNow = sb.requests().filter((r) => r.api === 'v1Pull').length;
+		await waitFor('four more polls', () => sb.requests().filter((r) => r.api === 'v1Pull').length >= pullsNow + 4, { timeoutMs: 30_000 });
+		assert.equal(sh.counts().orders, placedNumbers.length);
+		const executions = await waitFor('finished executions', async () => {
+			const list = await n8n.executions(id);
+			return list.every((e) => e.status !== 'running' && e.status !== 'new') && list;
+		}, { timeoutMs: 30_000 });
+		assert.ok(executions.length >= 1);
+		for (const execution of executions) assert.equal(execution.status, 'success', JSON.stringify(executions.map((e) => [e.id, e.status])));
+		// The notify example, still active, told the stand-in about each order once.
+		for (const order of orders) {
+			const text = `New order #${order.id} for ${order.customerName}`;
+			await waitFor(`the message for ${order.id}`, () => hook.hits.some((h) => h.json && h.json.text === text), { timeoutMs: 30_000 });
+			assert.equal(hook.hits.filter((h) => h.json && h.json.text === text).length, 1, text);
+		}
 		await n8n.stop();
 	});
 });

@@ -237,12 +237,14 @@ describe('Kapture Order node in n8n: operations against the sandbox', { timeout:
 				orderFields: { erpOrderId: 'ERP-E2E-UPSERT' },
 				options: { ifErpOrderIdExists: 'skip' },
 			}, { credential }),
-			addLostAnswer: orderWorkflow('add (v1), ERP Order ID, the answer lost after Kapture stored the order', {
+			addLostAnswer: orderWorkflow('add (v1), ERP Order ID, Skip, the answer lost after Kapture stored the order', {
 				operation: 'add',
 				api: 'v1',
 				customerName: 'Lost Answer',
 				phone: '9811100004',
 				orderFields: { erpOrderId: 'ERP-E2E-LOST' },
+				// Skip looks first, so an order found after the lost answer is provably this item's.
+				options: { ifErpOrderIdExists: 'skip' },
 			}, { credential, onError: 'continueRegularOutput' }),
 			addLostAnswerNoErp: orderWorkflow('add (v1), no ERP Order ID, the answer lost after Kapture stored the order', {
 				operation: 'add',
@@ -548,8 +550,10 @@ describe('Kapture Order node in n8n: operations against the sandbox', { timeout:
 		assert.equal(created.erpOrderId, 'ERP-E2E-UPSERT-NEW');
 		assert.equal(created.remarks, 'created by Create or Update');
 		assert.equal(sb.counts().orders, ordersBefore + 1);
-		// One lookup and one write per item.
-		assert.equal(requests.filter((r) => r.api === 'v1Pull').length, 2);
+		// One lookup and one write per item, after the run's check of Kapture's search.
+		const lookups = requests.filter((r) => r.api === 'v1Pull' && String(r.body?.erpOrderId ?? '').startsWith('ERP-E2E-UPSERT'));
+		assert.deepEqual(lookups.map((r) => r.body.erpOrderId).sort(), ['ERP-E2E-UPSERT', 'ERP-E2E-UPSERT-NEW']);
+		assert.ok(requests.some((r) => r.api === 'v1Pull' && String(r.body?.erpOrderId ?? '').startsWith('n8n-kapture-probe-')));
 		assert.equal(requests.filter((r) => r.api === 'v1AddUpdate').length, 2);
 	});
 
@@ -570,7 +574,9 @@ describe('Kapture Order node in n8n: operations against the sandbox', { timeout:
 		const [item] = n8n.outputOf(result, 'Kapture').map((i) => i.json);
 		assert.equal(item.skipped, true);
 		assert.equal(Number(item.order_id), seeded.upsert.id);
-		assert.deepEqual(requests.map((r) => r.api), ['v1Pull']);
+		// The run's check of Kapture's search, then the lookup; nothing written.
+		assert.ok(requests.every((r) => r.api === 'v1Pull'));
+		assert.equal(requests.at(-1).body.erpOrderId, 'ERP-E2E-UPSERT');
 	});
 
 	test('add, answer lost after storing: with an ERP Order ID the order is found (recovered), never sent twice', async () => {

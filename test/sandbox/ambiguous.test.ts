@@ -46,7 +46,15 @@ describe('faults after storing', () => {
 		expect(sb.counts().orders).toBe(1);
 	});
 
-	const kinds: FaultKind[] = ['serverErrorAfterStoring', 'resetAfterStoring', 'htmlAfterStoring'];
+	test('unavailableAfterStoring: a proxy\'s 503 after forwarding, and the order is stored', async () => {
+		sb.faults.script({ kind: 'unavailableAfterStoring', retryAfterSeconds: 3 });
+		const res = await addOrder(sb, v1AddBody({ order: { erp_order_id: 'ERP-3' } }));
+		expect(res.status).toBe(503);
+		expect(res.headers.get('retry-after')).toBe('3');
+		expect(sb.listOrders().map((o) => o.erpOrderId)).toEqual(['ERP-3']);
+	});
+
+	const kinds: FaultKind[] = ['serverErrorAfterStoring', 'resetAfterStoring', 'htmlAfterStoring', 'unavailableAfterStoring'];
 
 	test.each(kinds)('%s lets every write through: v1 add and update, partner push, payment', async (kind) => {
 		const order = sb.insertOrder({ id: 4238767, customerId: 48658789, remarks: 'before' });

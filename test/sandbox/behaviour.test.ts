@@ -205,6 +205,41 @@ describe('direct access', () => {
 		expect(seeded.every((o) => o.customerName && o.phone && o.email && o.source === 'seed')).toBe(true);
 	});
 
+	test('attr1Choices changes only attr1 of generated orders (seed, seedOrders, POST /__sandbox/orders), and survives reset', async () => {
+		const plain = await startSandbox({ now: NOW, quiet: true, seed: 40 });
+		// Generated choice lists: 1 to 6 values, digits, empty, spaces, non-ASCII, commas.
+		const alphabet = ['9', '10', '', ' 11 ', 'zwölf', '१३', 'a,b', '12'];
+		try {
+			for (let size = 1; size <= 6; size++) {
+				const choices = Array.from({ length: size }, (_, i) => alphabet[(i * 3 + size) % alphabet.length]);
+				const chosen = await startSandbox({ now: NOW, quiet: true, seed: 40, attr1Choices: choices });
+				try {
+					expect(chosen.listOrders().map((o) => o.attr1).filter((v) => !choices.includes(v))).toEqual([]);
+					chosen.reset();
+					chosen.seedOrders(40);
+					const res = await fetch(`${chosen.baseUrl}/__sandbox/orders`, { method: 'POST', body: JSON.stringify({ count: 40 }) });
+					expect(res.status).toBe(200);
+					plain.reset();
+					plain.seedOrders(40);
+					await fetch(`${plain.baseUrl}/__sandbox/orders`, { method: 'POST', body: JSON.stringify({ count: 40 }) });
+					const mine = chosen.listOrders();
+					const theirs = plain.listOrders();
+					expect(mine).toHaveLength(80);
+					const strip = ({ attr1: _a, createDate: _c, lastModificationTime: _l, ...rest }: { attr1: string; createDate: number; lastModificationTime: number }) => rest;
+					expect(mine.map(strip)).toEqual(theirs.map(strip));
+					for (const order of mine) expect(choices).toContain(order.attr1);
+					expect(new Set(mine.map((o) => o.attr1))).toEqual(new Set(choices));
+					for (const order of theirs) expect(['', 'web', 'store', 'phone']).toContain(order.attr1);
+				} finally {
+					await chosen.close();
+				}
+			}
+		} finally {
+			await plain.close();
+		}
+		await expect(startSandbox({ quiet: true, attr1Choices: [] })).rejects.toThrow(/attr1Choices needs at least one value/);
+	});
+
 	test('seedOrders takes an init object or function', () => {
 		const a = sb.seedOrders(2, { deliveryStatus: 'XX' });
 		const b = sb.seedOrders(2, (i) => ({ remarks: `r${i}` }));

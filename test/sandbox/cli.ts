@@ -17,6 +17,11 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --rate-limit <n>            account-wide limit: at most n requests a second, 429 beyond (default none)
   --sourcehub-port <n>        the SourceHub sandbox's port (default: --port + 1; 0 = any free port)
   --search-delay <ms>         new API orders stay out of searches this long (default 0)
+  --attr1-choices <a,b,...>   generated orders take custom attribute 1 from these values
+                              (default: a sales channel: '', web, store, phone)
+  --sourcehub-refill-carts    SourceHub fills a customer's cart again after placing an order
+                              from it (demo only: SourceHub itself empties the cart)
+  --literal-docs              the v1 pull as its page shows it: erpOrderId filters nothing, records lack it
   --quiet                     do not print one line per request
 Env: KAPTURE_SANDBOX_USERNAME, KAPTURE_SANDBOX_PASSWORD, KAPTURE_SANDBOX_AUTH_KEY, SOURCEHUB_SANDBOX_API_KEY`;
 
@@ -32,7 +37,9 @@ const NUMBER_FLAGS: Record<string, keyof SandboxOptions | 'sourceHubPort'> = {
 	'--search-delay': 'searchDelayMs',
 };
 
-function parseArgs(argv: string[]): SandboxOptions & { sourceHubPort?: number } {
+type CliOptions = SandboxOptions & { sourceHubPort?: number; sourceHubRefillCarts?: boolean };
+
+function parseArgs(argv: string[]): CliOptions {
 	const options: Record<string, unknown> = { port: 3900, logRequests: true };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
@@ -42,6 +49,23 @@ function parseArgs(argv: string[]): SandboxOptions & { sourceHubPort?: number } 
 		}
 		if (flag === '--quiet') {
 			options.logRequests = false;
+			continue;
+		}
+		if (flag === '--sourcehub-refill-carts') {
+			options.sourceHubRefillCarts = true;
+			continue;
+		}
+		if (flag === '--attr1-choices') {
+			const list = inline ?? argv[++i];
+			if (!list) {
+				console.error(`--attr1-choices needs a comma-separated list.\n${USAGE}`);
+				process.exit(2);
+			}
+			options.attr1Choices = list.split(',');
+			continue;
+		}
+		if (flag === '--literal-docs') {
+			options.literalDocs = true;
 			continue;
 		}
 		const key = NUMBER_FLAGS[flag];
@@ -60,24 +84,24 @@ function parseArgs(argv: string[]): SandboxOptions & { sourceHubPort?: number } 
 	if (env.KAPTURE_SANDBOX_USERNAME) options.username = env.KAPTURE_SANDBOX_USERNAME;
 	if (env.KAPTURE_SANDBOX_PASSWORD) options.password = env.KAPTURE_SANDBOX_PASSWORD;
 	if (env.KAPTURE_SANDBOX_AUTH_KEY) options.authKey = env.KAPTURE_SANDBOX_AUTH_KEY;
-	return options as SandboxOptions & { sourceHubPort?: number };
+	return options as CliOptions;
 }
 
 /** The SourceHub sandbox on the port asked for, or on a free one when that is taken. */
-async function startSourceHub(port: number, logRequests: boolean | undefined) {
+async function startSourceHub(port: number, logRequests: boolean | undefined, refillCarts: boolean | undefined) {
 	const apiKey = process.env.SOURCEHUB_SANDBOX_API_KEY || undefined;
 	try {
-		return await startSourceHubSandbox({ port, apiKey, logRequests });
+		return await startSourceHubSandbox({ port, apiKey, logRequests, refillCarts });
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw error;
-		return await startSourceHubSandbox({ port: 0, apiKey, logRequests });
+		return await startSourceHubSandbox({ port: 0, apiKey, logRequests, refillCarts });
 	}
 }
 
 async function main(): Promise<void> {
-	const { sourceHubPort, ...options } = parseArgs(process.argv.slice(2));
+	const { sourceHubPort, sourceHubRefillCarts, ...options } = parseArgs(process.argv.slice(2));
 	const sandbox = await startSandbox(options);
-	const sourceHub = await startSourceHub(sourceHubPort ?? (options.port ? sandbox.port + 1 : 0), options.logRequests);
+	const sourceHub = await startSourceHub(sourceHubPort ?? (options.port ? sandbox.port + 1 : 0), options.logRequests, sourceHubRefillCarts);
 	const { username, password, authKey, cmId } = sandbox.credentials;
 	console.log(
 		[

@@ -116,6 +116,28 @@ describe('scripted faults', () => {
 	});
 });
 
+describe('what a fault says and whom it hits', () => {
+	test.each(['serverError', 'unavailable', 'failureBody'] as const)('%s carries the message given', async (kind) => {
+		sb.faults.script({ kind, message: 'No data found' });
+		const res = await pullV1(sb, { createStartDate: '2000-01-01' });
+		expect(res.body).toEqual({ status: 'failed', message: 'No data found' });
+	});
+
+	test('bodyIncludes: only the request whose body holds the text, wherever it comes in the queue', async () => {
+		sb.faults.script({ kind: 'serverError', bodyIncludes: '"ERP-B"' });
+		expect((await addOrder(sb, v1AddBody({ order: { erp_order_id: 'ERP-A' } }))).status).toBe(200);
+		expect((await addOrder(sb, v1AddBody({ order: { erp_order_id: 'ERP-B' } }))).status).toBe(500);
+		expect((await addOrder(sb, v1AddBody({ order: { erp_order_id: 'ERP-B' } }))).status).toBe(200);
+		expect(sb.listOrders().map((o) => o.erpOrderId)).toEqual(['ERP-A', 'ERP-B']);
+	});
+
+	test('bodyIncludes on a rate rule draws only for matching requests', async () => {
+		sb.faults.rate(1, { kind: 'serverError', bodyIncludes: 'poison' });
+		expect((await addOrder(sb, v1AddBody())).status).toBe(200);
+		expect((await addOrder(sb, v1AddBody({ order: { remarks: 'poison' } }))).status).toBe(500);
+	});
+});
+
 describe('faulted writes never reach the store', () => {
 	const writeKinds: FaultKind[] = ['rateLimit', 'serverError', 'unavailable', 'reset', 'failureBody', 'html'];
 

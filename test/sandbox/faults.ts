@@ -4,7 +4,8 @@
 import { Prng } from './random';
 import type { ApiName, FaultKind, FaultSpec } from './types';
 
-const KINDS: readonly FaultKind[] = [
+/** Every fault kind, so tests that go through all of them take a new one without a change. */
+export const FAULT_KINDS: readonly FaultKind[] = [
 	'rateLimit',
 	'serverError',
 	'unavailable',
@@ -15,10 +16,16 @@ const KINDS: readonly FaultKind[] = [
 	'serverErrorAfterStoring',
 	'resetAfterStoring',
 	'htmlAfterStoring',
+	'unavailableAfterStoring',
 ];
 
 /** Faults that let the request through to the store and spoil only the answer. */
-export const AFTER_STORING: ReadonlySet<FaultKind> = new Set(['serverErrorAfterStoring', 'resetAfterStoring', 'htmlAfterStoring']);
+export const AFTER_STORING: ReadonlySet<FaultKind> = new Set([
+	'serverErrorAfterStoring',
+	'resetAfterStoring',
+	'htmlAfterStoring',
+	'unavailableAfterStoring',
+]);
 
 interface RateRule<Api extends string> {
 	rate: number;
@@ -26,13 +33,14 @@ interface RateRule<Api extends string> {
 	prng: Prng;
 }
 
-export function faultMatches<Api extends string>(spec: FaultSpec<Api>, api: Api): boolean {
+export function faultMatches<Api extends string>(spec: FaultSpec<Api>, api: Api, rawBody = ''): boolean {
+	if (spec.bodyIncludes !== undefined && !rawBody.includes(spec.bodyIncludes)) return false;
 	if (spec.api === undefined) return api !== 'inspect';
 	return Array.isArray(spec.api) ? spec.api.includes(api) : spec.api === api;
 }
 
 function validate<Api extends string>(spec: FaultSpec<Api>): FaultSpec<Api> {
-	if (!KINDS.includes(spec.kind)) throw new Error(`unknown fault kind '${String(spec.kind)}'`);
+	if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`unknown fault kind '${String(spec.kind)}'`);
 	return { ...spec };
 }
 
@@ -56,12 +64,12 @@ export class FaultController<Api extends string = ApiName> {
 	}
 
 	/** The fault for one request, if any: scripted faults first, then rate rules in the order added. */
-	take(api: Api): FaultSpec<Api> | undefined {
-		const at = this.queue.findIndex((spec) => faultMatches(spec, api));
+	take(api: Api, rawBody = ''): FaultSpec<Api> | undefined {
+		const at = this.queue.findIndex((spec) => faultMatches(spec, api, rawBody));
 		if (at >= 0) return this.queue.splice(at, 1)[0];
 		for (const rule of this.rules) {
 			// Draw only for matching requests, so the sequence depends on nothing else.
-			if (faultMatches(rule.spec, api) && rule.prng.next() < rule.rate) return rule.spec;
+			if (faultMatches(rule.spec, api, rawBody) && rule.prng.next() < rule.rate) return rule.spec;
 		}
 		return undefined;
 	}

@@ -10,9 +10,9 @@ import type { Reply } from './reply';
 export function sendReply(res: http.ServerResponse, reply: Reply): void {
 	if (res.headersSent || res.destroyed) return;
 	const isHtml = reply.html !== undefined;
-	const payload = Buffer.from(isHtml ? (reply.html as string) : JSON.stringify(reply.body), 'utf8');
+	const payload = Buffer.from(reply.text ?? (isHtml ? (reply.html as string) : JSON.stringify(reply.body)), 'utf8');
 	res.writeHead(reply.status, {
-		'Content-Type': isHtml ? 'text/html;charset=utf-8' : 'application/json;charset=UTF-8',
+		'Content-Type': reply.contentType ?? (isHtml ? 'text/html;charset=utf-8' : 'application/json;charset=UTF-8'),
 		'Content-Length': payload.length,
 		...reply.headers,
 	});

@@ -1,11 +1,16 @@
 // What a handler answers, independent of the HTTP plumbing.
 
+import type { PullBehaviour } from './types';
+
 export interface Reply {
 	status: number;
 	body: unknown;
 	headers?: Record<string, string>;
 	/** Set for non-JSON answers (the 404/502 HTML pages). */
 	html?: string;
+	/** The body as written, with its content type, when it is not written by JSON.stringify (leak mode). */
+	text?: string;
+	contentType?: string;
 }
 
 /** Settings the handlers read on every request (some can change while running). */
@@ -16,6 +21,7 @@ export interface Settings {
 	partnerWindowHours: number;
 	defaultPullLimit: number;
 	apiUserId: number;
+	pull: PullBehaviour;
 }
 
 /** v1 failure: lower-case keys. */

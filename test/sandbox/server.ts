@@ -8,14 +8,17 @@ import { partnerAuthorized, v1Authorized, type AuthConfig } from './auth';
 import { SandboxClock } from './clock';
 import { AFTER_STORING, FaultController } from './faults';
 import { readBody, RequestLog, SandboxHttp, sendReply } from './http';
+import { Leak, type LeakOptions } from './leak';
 import { classifyPushBody, getOrder, orderPush, payment, pullByDates } from './partner';
 import { htmlPage, partnerFailed, v1Failed, type Reply, type Settings } from './reply';
 import { copyOrder, Store } from './store';
 import type {
 	ApiName,
 	FaultSpec,
+	ErpOrderIdSearch,
 	KaptureSandbox,
 	PartnerApi,
+	PullBehaviour,
 	RequestLogEntry,
 	SandboxContact,
 	SandboxCounts,
@@ -84,6 +87,8 @@ const ROUTES = new Map<string, Route>(Object.entries({
 
 const LOGGED_RAW_BODY_CHARS = 4096;
 
+const ERP_ORDER_ID_SEARCHES: readonly ErpOrderIdSearch[] = ['filters', 'ignored', 'matchesNothing'];
+
 export class Sandbox implements KaptureSandbox {
 	readonly clock: SandboxClock;
 	readonly credentials: { username: string; password: string; authKey: string; cmId: number };
@@ -97,6 +102,9 @@ export class Sandbox implements KaptureSandbox {
 	private readonly accountLimit: AccountRateLimiter;
 	private latencyMs: number;
 	private readonly log: RequestLog<RequestLogEntry>;
+	private readonly leak = new Leak();
+	/** Each API request's Authorization and log entry, for leak mode (see leak.ts). */
+	private readonly pending = new WeakMap<http.ServerResponse, { authorization?: string; entry: RequestLogEntry }>();
 	private seq = 0;
 
 	constructor(private readonly options: SandboxOptions = {}) {
@@ -114,6 +122,10 @@ export class Sandbox implements KaptureSandbox {
 			partnerWindowHours: options.partnerWindowHours ?? DEFAULTS.partnerWindowHours,
 			defaultPullLimit: options.defaultPullLimit ?? DEFAULTS.defaultPullLimit,
 			apiUserId: options.apiUserId ?? DEFAULTS.apiUserId,
+			pull: {
+				erpOrderIdSearch: options.erpOrderIdSearch ?? (options.literalDocs ? 'ignored' : 'filters'),
+				recordsWithoutErpOrderId: options.recordsWithoutErpOrderId ?? Boolean(options.literalDocs),
+			},
 		};
 		this.credentials = {
 			username: this.auth.username,
@@ -129,6 +141,7 @@ export class Sandbox implements KaptureSandbox {
 			apiUserId: this.settings.apiUserId,
 			dataSeed: options.dataSeed ?? DEFAULTS.dataSeed,
 			clock: this.clock,
+			attr1Choices: checkedChoices(options.attr1Choices),
 		});
 		this.store.searchDelayMs = checkedMs(options.searchDelayMs ?? 0);
 		const faults = this.faultController;
@@ -173,6 +186,23 @@ export class Sandbox implements KaptureSandbox {
 
 	setSearchDelay(ms: number): void {
 		this.store.searchDelayMs = checkedMs(ms);
+	}
+
+	setLeak(options: LeakOptions | undefined): void {
+		this.leak.set(options);
+	}
+
+	setPullBehaviour(behaviour: Partial<PullBehaviour>): void {
+		const { erpOrderIdSearch, recordsWithoutErpOrderId } = behaviour;
+		if (erpOrderIdSearch !== undefined) {
+			if (!ERP_ORDER_ID_SEARCHES.includes(erpOrderIdSearch)) throw new Error(`erpOrderIdSearch must be one of ${ERP_ORDER_ID_SEARCHES.join(', ')}`);
+			this.settings.pull.erpOrderIdSearch = erpOrderIdSearch;
+		}
+		if (recordsWithoutErpOrderId !== undefined) this.settings.pull.recordsWithoutErpOrderId = recordsWithoutErpOrderId;
+	}
+
+	pullBehaviour(): PullBehaviour {
+		return { ...this.settings.pull };
 	}
 
 	seedOrders(
@@ -236,6 +266,7 @@ export class Sandbox implements KaptureSandbox {
 		this.log.clear();
 		this.seq = 0;
 		this.faultController.clear();
+		this.leak.set(undefined);
 	}
 
 	close(): Promise<void> {
@@ -306,8 +337,9 @@ export class Sandbox implements KaptureSandbox {
 		const api: ApiName = route ? route.api(malformed ? undefined : body) : 'unknown';
 		entry.api = api;
 		entry.authorized = this.authorized(api, req.headers.authorization);
+		if (api !== 'inspect') this.pending.set(res, { authorization: req.headers.authorization, entry });
 
-		const fault = this.faultController.take(api);
+		const fault = this.faultController.take(api, raw);
 		if (fault) entry.fault = fault.kind;
 		// The account's limit counts every request that reaches Kapture, at arrival.
 		const limitedFor = fault || api === 'inspect' || api === 'unknown' ? undefined : this.accountLimit.take();
@@ -358,7 +390,10 @@ export class Sandbox implements KaptureSandbox {
 			return route.family === 'v1' ? v1Failed(message, 400) : { ...partnerFailed(message), status: 400 };
 		}
 		try {
-			return route.handle!(this.store, this.settings, body);
+			const before = this.store.orders.length;
+			const reply = route.handle!(this.store, this.settings, body);
+			if (this.store.orders.length > before) entry.createdOrderIds = this.store.orders.slice(before).map((order) => order.id);
+			return reply;
 		} catch (error) {
 			this.warn(`handler for ${entry.path} crashed`, error);
 			return route.family === 'v1' ? v1Failed('Internal server error.', 500) : { ...partnerFailed('ServerFailure: internal error.'), status: 500 };
@@ -390,10 +425,11 @@ export class Sandbox implements KaptureSandbox {
 			case 'rateLimit':
 				return this.send(res, { ...v1Failed('Too many requests: slow down and retry later.', 429), headers: retryAfter });
 			case 'unavailable':
-				return this.send(res, { ...v1Failed('Service temporarily unavailable.', 503), headers: retryAfter });
+			case 'unavailableAfterStoring':
+				return this.send(res, { ...v1Failed(fault.message ?? 'Service temporarily unavailable.', 503), headers: retryAfter });
 			case 'serverError':
 			case 'serverErrorAfterStoring':
-				return this.send(res, v1Failed('Internal server error.', 500));
+				return this.send(res, v1Failed(fault.message ?? 'Internal server error.', 500));
 			case 'failureBody':
 				return this.send(res, v1Failed(fault.message ?? 'The request could not be processed.', 200));
 			case 'html':
@@ -427,6 +463,7 @@ export class Sandbox implements KaptureSandbox {
 						partnerWindowHours: this.settings.partnerWindowHours,
 						defaultPullLimit: this.settings.defaultPullLimit,
 						searchDelayMs: this.store.searchDelayMs,
+						pull: { ...this.settings.pull },
 						pendingScriptedFaults: this.faultController.pending(),
 						accountRateLimit: this.accountLimit.stats(),
 					},
@@ -468,7 +505,11 @@ export class Sandbox implements KaptureSandbox {
 	// ---- plumbing -------------------------------------------------------------
 
 	private send(res: http.ServerResponse, reply: Reply): void {
-		sendReply(res, reply);
+		const request = this.pending.get(res);
+		if (!request) return sendReply(res, reply);
+		const leaked = this.leak.apply(reply, request.authorization);
+		if (leaked.record) request.entry.leaked = leaked.record;
+		sendReply(res, leaked.reply);
 	}
 
 	private warn(what: string, error: unknown): void {
@@ -485,6 +526,13 @@ function queryNumber(params: URLSearchParams, key: string, fallback: number): nu
 function checkedCap(n: number): number {
 	if (!Number.isInteger(n) || n < 1) throw new Error(`pageSizeCap must be a whole number >= 1, got ${n}`);
 	return n;
+}
+
+/** A copy of the attr1 choices; an empty list would leave nothing to pick. */
+function checkedChoices(choices: readonly string[] | undefined): readonly string[] | undefined {
+	if (choices === undefined) return undefined;
+	if (choices.length === 0) throw new Error('attr1Choices needs at least one value');
+	return [...choices];
 }
 
 function checkedMs(ms: number): number {

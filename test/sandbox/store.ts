@@ -105,6 +105,8 @@ export interface StoreConfig {
 	apiUserId: number;
 	dataSeed: number;
 	clock: SandboxClock;
+	/** See SandboxOptions.attr1Choices. */
+	attr1Choices?: readonly string[];
 }
 
 /** What a payment request supplies; the store adds ids and the time. */
@@ -463,7 +465,7 @@ export class Store {
 			remarks: r.pick(REMARKS),
 			paymentMode: r.pick(PAYMENT_MODES),
 			erpOrderId: `SO-${r.int(10000000, 99999999)}`,
-			attr1: r.pick(CHANNELS),
+			attr1: r.pick(this.config.attr1Choices ?? CHANNELS),
 			attr2: r.pick(CITIES),
 		};
 	}

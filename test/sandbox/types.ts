@@ -2,6 +2,7 @@
 // benchmarks code against these names, so change them only by adding.
 
 import type { AccountRateLimit, AccountRateLimitStats } from './accountLimit';
+import type { LeakOptions, LeakRecord } from './leak';
 
 export type { AccountRateLimit, AccountRateLimitStats } from './accountLimit';
 
@@ -19,7 +20,26 @@ export type FaultKind =
 	// recorded), then the client gets no usable answer.
 	| 'serverErrorAfterStoring'
 	| 'resetAfterStoring'
-	| 'htmlAfterStoring';
+	| 'htmlAfterStoring'
+	// A proxy that forwarded the request, then answered 503 itself (Envoy and
+	// others do when the upstream drops the connection): processed, and a 503.
+	| 'unavailableAfterStoring';
+
+/**
+ * How the v1 pull treats its `erpOrderId` key (see README, "Search by ERP Order ID"):
+ * - `filters`: only orders with exactly that ERP Order ID (or one of a comma-separated list);
+ * - `ignored`: accepted, counted as a filter, but filters nothing (every order matches),
+ *   which is all Kapture's pull page promises;
+ * - `matchesNothing`: accepted, and no order ever matches (a search against a field no order fills).
+ */
+export type ErpOrderIdSearch = 'filters' | 'ignored' | 'matchesNothing';
+
+/** How the v1 pull searches by ERP Order ID and what its records show. */
+export interface PullBehaviour {
+	erpOrderIdSearch: ErpOrderIdSearch;
+	/** Records leave out `erpOrderId` and `attr1`…`attr15`, as the documented record does. */
+	recordsWithoutErpOrderId: boolean;
+}
 
 export interface SandboxOptions {
 	/** Default 0 = a free port. The server always binds 127.0.0.1. */
@@ -66,6 +86,24 @@ export interface SandboxOptions {
 	 * search index that lags behind writes: tests use it to prove a bounded wait.
 	 */
 	searchDelayMs?: number;
+	/**
+	 * Generated orders (seed, `seedOrders`, `POST /__sandbox/orders`) take their
+	 * custom attribute 1 from these values instead of a sales channel ('', web,
+	 * store, phone). The demo puts SourceHub customer ids here, so every sample
+	 * order maps to a SourceHub customer. The PRNG draws the same numbers either
+	 * way: every other generated field stays as it was.
+	 */
+	attr1Choices?: readonly string[];
+	/** See ErpOrderIdSearch (default 'filters'; `setPullBehaviour`). */
+	erpOrderIdSearch?: ErpOrderIdSearch;
+	/** v1 pull records without `erpOrderId` and `attr1`…`attr15` (default false; `setPullBehaviour`). */
+	recordsWithoutErpOrderId?: boolean;
+	/**
+	 * The v1 pull as its page literally shows it: `erpOrderId` accepted but
+	 * filtering nothing, records without it. Shorthand for erpOrderIdSearch
+	 * 'ignored' plus recordsWithoutErpOrderId; the two options win over it.
+	 */
+	literalDocs?: boolean;
 }
 
 /** `Api`: the API names of the sandbox the fault is for (Kapture's by default, SourceHub's has its own). */
@@ -77,8 +115,13 @@ export interface FaultSpec<Api extends string = ApiName> {
 	retryAfterSeconds?: number;
 	/** For slow: the answer is sent this long after processing (default 1000). */
 	delayMs?: number;
-	/** For failureBody: the message of {"status":"failed","message":...}. */
+	/**
+	 * The message of the JSON fault body {"status":"failed","message":...}: for
+	 * failureBody, and for serverError, unavailable and their …AfterStoring kinds.
+	 */
 	message?: string;
+	/** Only requests whose raw body contains this text (for example `"ERP-7"`), so a fault can target one item's write. */
+	bodyIncludes?: string;
 }
 
 export interface RequestLogEntry {
@@ -97,6 +140,10 @@ export interface RequestLogEntry {
 	fault?: FaultKind;
 	/** Refused with 429 by the account-wide rate limit (not processed). */
 	rateLimited?: true;
+	/** In leak mode: what the answer quoted back. */
+	leaked?: LeakRecord;
+	/** Orders this request created (v1 add, partner push), also when its answer was then lost. */
+	createdOrderIds?: number[];
 	/** Wall time from arrival until the response finished (0 while in flight). */
 	durationMs: number;
 }
@@ -284,6 +331,9 @@ export interface KaptureSandbox {
 	accountRateLimitStats(): AccountRateLimitStats;
 	/** See SandboxOptions.searchDelayMs; applies to orders created from now on. */
 	setSearchDelay(ms: number): void;
+	/** Changes how the v1 pull searches by ERP Order ID (see PullBehaviour); the rest is kept. */
+	setPullBehaviour(behaviour: Partial<PullBehaviour>): void;
+	pullBehaviour(): PullBehaviour;
 	faults: {
 		/** Queue faults; each one hits the next request that matches it (one fault per request). */
 		script(...faults: FaultSpec[]): void;
@@ -306,6 +356,8 @@ export interface KaptureSandbox {
 	counts(): SandboxCounts;
 	requests(): RequestLogEntry[];
 	clearRequests(): void;
+	/** Leak mode (see leak.ts): every API answer quotes the request's secret back; undefined turns it off (so does reset). */
+	setLeak(options: LeakOptions | undefined): void;
 	inFlight(): { current: number; peak: number };
 	resetPeak(): void;
 	/** Empty store, request log and faults; options (and the clock) are kept. */

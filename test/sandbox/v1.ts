@@ -261,7 +261,8 @@ export function v1Pull(store: Store, settings: Settings, body: unknown): Reply {
 		return v1Failed('At least one filter must be given (for example customerIds, orderIds or createStartDate).', 400);
 	}
 	try {
-		return { status: 200, body: { success: 'true', order_details: pull(store, settings, body).map(toV1Order) } };
+		const shape = settings.pull.recordsWithoutErpOrderId ? toDocumentedV1Order : toV1Order;
+		return { status: 200, body: { success: 'true', order_details: pull(store, settings, body).map(shape) } };
 	} catch (error) {
 		if (error instanceof BadRequest) return v1Failed(error.message, 400);
 		throw error;
@@ -304,7 +305,9 @@ function pull(store: Store, settings: Settings, body: JsonObject): SandboxOrder[
 	const upper = (s: string) => s.toUpperCase();
 	const statuses = textSet(body, 'bookingStatus', upper);
 	const subStatuses = textSet(body, 'bookingSubStatus', upper);
-	if (erpOrderIds) keep((o) => erpOrderIds.has(o.erpOrderId));
+	// What Kapture's page promises about erpOrderId is nothing: see PullBehaviour.
+	if (erpOrderIds && settings.pull.erpOrderIdSearch === 'filters') keep((o) => erpOrderIds.has(o.erpOrderId));
+	if (erpOrderIds && settings.pull.erpOrderIdSearch === 'matchesNothing') keep(() => false);
 	if (clientRefs) keep((o) => clientRefs.has(o.erpOrderId));
 	if (erpInvoices) keep((o) => erpInvoices.has(o.erpInvoiceNo));
 	if (statuses) keep((o) => statuses.has(o.deliveryStatus.toUpperCase()));
@@ -394,6 +397,15 @@ export function walk(
 		else page.push(order);
 	}
 	return page;
+}
+
+const NOT_IN_DOCUMENTED_RECORD = ['erpOrderId', ...Array.from({ length: 15 }, (_, i) => `attr${i + 1}`)];
+
+/** The v1 pull record as Kapture's page shows it: no ERP Order ID, no attr1…attr15. */
+export function toDocumentedV1Order(order: SandboxOrder): Partial<SandboxOrder> {
+	const shown: Record<string, unknown> = toV1Order(order);
+	for (const key of NOT_IN_DOCUMENTED_RECORD) delete shown[key];
+	return shown as Partial<SandboxOrder>;
 }
 
 /** The v1 pull shape: the stored order without sandbox-only fields. */

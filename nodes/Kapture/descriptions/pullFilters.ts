@@ -150,6 +150,14 @@ const labelOf = (name: string) => PULL_FILTER_OPTIONS.find((option) => option.na
 export function pullFiltersToBody(filters: IDataObject): IDataObject {
 	const body: IDataObject = {};
 	for (const [name, raw] of Object.entries(filters)) {
+		// An object or list (from an expression) is refused, even an empty one: it is no filter value.
+		if (typeof raw === 'object' && raw !== null && !(raw instanceof Date) && typeof (raw as { toISO?: unknown }).toISO !== 'function') {
+			const what = Array.isArray(raw) ? 'a list' : 'an object';
+			throw new PullFilterError(
+				name,
+				DATE_FILTER_NAMES.has(name) ? notADate(`Filters > ${labelOf(name)}`, raw) : `Filters > ${labelOf(name)} must be one value, not ${what}: separate several with commas`,
+			);
+		}
 		if (raw === undefined || raw === null || String(raw).trim() === '') continue;
 		if (DATE_FILTER_NAMES.has(name)) {
 			// n8n's date picker gives `2024-05-08T00:00:00` (or an ISO date); Kapture wants the day.

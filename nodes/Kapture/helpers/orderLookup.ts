@@ -43,9 +43,9 @@ const LOOKUP_PAGE_SIZE = 50;
 const LOOKUP_MAX_REQUESTS = 20;
 
 /**
- * Every order with this ERP Order ID, newest (highest ID) first. When Kapture's
- * records carry `erpOrderId` it must match exactly: a search that matched
- * loosely (or ignored the filter) cannot pass another order off as this one.
+ * What Kapture's pull answers for `erpOrderId`, newest (highest ID) first, as
+ * it is: whether those orders carry that ERP Order ID is for the caller to
+ * check (ErpOrderSearch does, and is what decisions go through).
  */
 export async function findOrdersByErpOrderId(
 	this: IExecuteFunctions | IPollFunctions,
@@ -61,9 +61,7 @@ export async function findOrdersByErpOrderId(
 		maxRequests: LOOKUP_MAX_REQUESTS,
 	});
 	for await (const { records } of pages) found.push(...records);
-	return found
-		.filter((order) => order.erpOrderId === undefined || String(order.erpOrderId) === erpOrderId)
-		.sort((a, b) => Number(b.id) - Number(a.id));
+	return found.sort((a, b) => Number(b.id) - Number(a.id));
 }
 
 /** Seconds to keep looking for an order whose write may have gone through, by default. */
@@ -82,13 +80,14 @@ const FIRST_PAUSE_MS = 250;
  * A lookup that fails (after the transport's own retries) is tried again
  * while the wait lasts; the last one's error is thrown. At most about
  * log2(waitMs / 250) + 2 lookups; `pause` should not hold a Parallel
- * Requests place (ItemTools.pause).
+ * Requests place (ItemTools.pause). An error `isFinal` accepts is thrown at once.
  */
 export async function lookUpWithin(
 	find: () => Promise<IDataObject[]>,
 	pick: (orders: IDataObject[]) => IDataObject | undefined,
 	waitMs: number,
 	pause: (ms: number) => Promise<void>,
+	isFinal: (error: Error) => boolean = () => false,
 ): Promise<IDataObject | undefined> {
 	const deadline = Date.now() + waitMs;
 	let pauseMs = FIRST_PAUSE_MS;
@@ -101,7 +100,7 @@ export async function lookUpWithin(
 		} catch (error) {
 			failure = error as Error;
 		}
-		if (failure && startedAt >= deadline) throw failure;
+		if (failure && (startedAt >= deadline || isFinal(failure))) throw failure;
 		const chosen = found && pick(found);
 		if (chosen) return chosen;
 		if (found && startedAt >= deadline) return undefined;

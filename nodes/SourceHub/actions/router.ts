@@ -1,23 +1,20 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { operationMap, resourceProperties, resourcesSubtitle, type OperationMap } from '../../shared/helpers/operations';
+import { operationMap, resourceProperties, type OperationMap } from '../../shared/helpers/operations';
 import * as cart from './cart/Cart.resource';
 import * as order from './order/Order.resource';
 
-/** Every resource: its operations by option value (checked once when the node loads), its noun, its default. */
-const RESOURCES: Record<string, { operations: OperationMap; noun: string; defaultOperation: string }> = {
-	order: { operations: operationMap({ ...order }), noun: 'order', defaultOperation: 'create' },
-	cart: { operations: operationMap({ ...cart }), noun: 'cart', defaultOperation: 'get' },
+/** Every resource: its operations by option value (checked once when the node loads), its default. */
+const RESOURCES: Record<string, { operations: OperationMap; defaultOperation: string }> = {
+	order: { operations: operationMap({ ...order }), defaultOperation: 'create' },
+	cart: { operations: operationMap({ ...cart }), defaultOperation: 'get' },
 };
 
 /** The Operation parameter of each resource and every operation's fields. */
 export const resourcesProperties: INodeProperties[] = Object.entries(RESOURCES).flatMap(([resource, { operations, defaultOperation }]) =>
 	resourceProperties(resource, operations, defaultOperation),
 );
-
-/** "Create order", "Get cart"...: derived from the same registry. */
-export const subtitle = resourcesSubtitle(RESOURCES);
 
 /** Hands the run to the operation picked in the node. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

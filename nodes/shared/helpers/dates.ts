@@ -11,7 +11,7 @@ import { readWallClock } from './calendar';
 export type DateFormat = 'day' | 'minute' | 'second';
 
 /** Turns whatever a date parameter holds (text, Date, Luxon DateTime) into text. */
-function dateText(value: unknown): string {
+export function dateText(value: unknown): string {
 	if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
 	if (typeof value === 'object' && value !== null) {
 		const candidate = value as { toISO?: () => string | null };
@@ -26,13 +26,23 @@ export function isEmptyDate(value: unknown): boolean {
 }
 
 /**
+ * What may follow the time: seconds' fraction and a zone, as n8n's date
+ * picker, Date and Luxon write them (the wall-clock part is what is sent).
+ * Anything else is refused, not cut off: "10:30 PM" is not 10:30, and
+ * "2024-05-081" is not the 8th.
+ */
+const ALLOWED_AFTER_TIME = /^(?:\.\d{1,9})?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
  * Formats a date parameter: `day` → `YYYY-MM-DD`,
  * `minute` → `YYYY-MM-DD HH:mm`, `second` → `YYYY-MM-DD HH:mm:ss`.
- * Returns undefined for text that is not a real calendar date.
+ * Returns undefined for text that is not a real calendar date, whole.
  */
 export function formatDateParameter(value: unknown, format: DateFormat): string | undefined {
-	const clock = readWallClock(dateText(value));
-	if (!clock) return undefined;
+	const text = dateText(value);
+	const clock = readWallClock(text);
+	// A fraction or zone only after a time: "2024-05-08Z" or "2024-05-08.5" is not a date we know.
+	if (!clock || !ALLOWED_AFTER_TIME.test(clock.rest) || (clock.rest !== '' && !/[T ]\d/.test(text))) return undefined;
 	const day = `${clock.year}-${clock.month}-${clock.day}`;
 	if (format === 'day') return day;
 	if (format === 'minute') return `${day} ${clock.hour}:${clock.minute}`;

@@ -20,8 +20,9 @@ export type OperationMap = Record<string, Operation>;
 
 /**
  * Checks that every operation is filed under its own option value, so the
- * router, the editor list and the subtitle can only ever agree. Runs once,
- * when the node module loads.
+ * router and the editor list can only ever agree (the node subtitles are
+ * checked against that list by the nodes' tests). Runs once, when the node
+ * module loads.
  */
 export function operationMap<T extends OperationMap>(operations: T): T {
 	for (const [key, operation] of Object.entries(operations)) {
@@ -52,24 +53,4 @@ export function resourceProperties(
 		},
 		...list.flatMap((operation) => operation.description),
 	];
-}
-
-/** The node subtitle: the picked operation's name followed by `noun` ("Create order"). */
-export function operationSubtitle(operations: OperationMap, noun: string): string {
-	const names = Object.fromEntries(Object.entries(operations).map(([key, operation]) => [key, operation.option.name]));
-	return `={{ (${JSON.stringify(names)})[$parameter["operation"]] + " ${noun}" }}`;
-}
-
-/**
- * The subtitle of a node with several resources: the picked operation's name
- * followed by its resource's noun ("Create order", "Get cart").
- */
-export function resourcesSubtitle(resources: Record<string, { operations: OperationMap; noun: string }>): string {
-	const labels = Object.fromEntries(
-		Object.entries(resources).map(([resource, { operations, noun }]) => [
-			resource,
-			Object.fromEntries(Object.entries(operations).map(([key, operation]) => [key, `${operation.option.name} ${noun}`])),
-		]),
-	);
-	return `={{ (${JSON.stringify(labels)})[$parameter["resource"]][$parameter["operation"]] }}`;
 }

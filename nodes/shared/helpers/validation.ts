@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { formatDateParameter, isEmptyDate, type DateFormat } from './dates';
+import { dateText, formatDateParameter, isEmptyDate, type DateFormat } from './dates';
 import { isObject } from './objects';
 
 /**
@@ -57,9 +57,10 @@ const DATE_EXAMPLE: Record<DateFormat, string> = {
 	second: '2024-05-31T14:30:00',
 };
 
-/** The message for a date that is not a real calendar date; the pull filters use it too. */
+/** The message for a date that is not a real calendar date, or has more after it; the pull filters use it too. */
 export function notADate(label: string, value: unknown, format: DateFormat = 'day'): string {
-	return `${label} must be a real date such as ${DATE_EXAMPLE[format]}, got ${quote(value)}`;
+	const twelveHour = typeof value === 'string' && /\d\s*[ap]\.?m\.?\s*$/i.test(value) ? ' (with a 24-hour time: 22:30, not 10:30 PM)' : '';
+	return `${label} must be a real date such as ${DATE_EXAMPLE[format]}${twelveHour}, got ${quote(value)}`;
 }
 
 export class Validator {
@@ -84,9 +85,25 @@ export class Validator {
 		return String(value).trim();
 	}
 
+	/**
+	 * Text of a parameter that must be one value: a string, number or
+	 * boolean (a date as ISO text). An object or a list, which an expression
+	 * can give, is refused: sent as it is it would skip every bound, and left
+	 * out it would be lost without a word.
+	 */
+	scalar(value: unknown, label: string): string {
+		if (isResourceLocator(value)) value = value.value;
+		if (value instanceof Date || (isObject(value) && typeof (value as { toISO?: unknown }).toISO === 'function')) {
+			return dateText(value);
+		}
+		if (Array.isArray(value)) throw this.fail(`${label} must be one value, not a list, got ${quote(value)}`);
+		if (typeof value === 'object' && value !== null) throw this.fail(`${label} must be one value, not an object, got ${quote(value)}`);
+		return this.text(value);
+	}
+
 	/** Text of a parameter, refused when longer than its limit. */
 	limited(value: unknown, label: string, limit: TextLimit = 'short'): string {
-		const text = this.text(value);
+		const text = this.scalar(value, label);
 		const max = TEXT_LIMITS[limit];
 		if (text.length > max) {
 			throw this.fail(`${label} must be at most ${max} characters long, got ${text.length}`);
@@ -102,7 +119,7 @@ export class Validator {
 
 	/** An id: digits only, kept as text whatever its size. Empty is allowed unless `required`. */
 	id(value: unknown, label: string, required = false): string {
-		const text = this.text(value);
+		const text = this.scalar(value, label);
 		if (text === '') {
 			if (required) throw this.fail(`${label} is required`);
 			return '';
@@ -124,6 +141,10 @@ export class Validator {
 
 	/** A date parameter formatted as `format` (see formatDateParameter); '' when left empty. */
 	date(value: unknown, label: string, format: DateFormat, required = false): string {
+		// An object or list is no date, not even an empty one.
+		if (Array.isArray(value) || (isObject(value) && !(value instanceof Date) && typeof (value as { toISO?: unknown }).toISO !== 'function')) {
+			throw this.fail(notADate(label, value, format));
+		}
 		if (isEmptyDate(value)) {
 			if (required) throw this.fail(`${label} is required`);
 			return '';
@@ -133,11 +154,27 @@ export class Validator {
 		return formatted;
 	}
 
+	/**
+	 * A value sent as it is (a custom field's value): text, a number, a
+	 * boolean, or an object or list sent as JSON. The limit holds for the
+	 * text that is sent, whatever the type.
+	 */
+	sentAsIs(value: unknown, label: string, limit: TextLimit): unknown {
+		const sent = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+		const max = TEXT_LIMITS[limit];
+		if (sent.length > max) {
+			const what = typeof value === 'object' && value !== null ? ' (as JSON)' : '';
+			throw this.fail(`${label} must be at most ${max} characters long${what}, got ${sent.length}`);
+		}
+		return value;
+	}
+
 	/** A number parameter (or numeric text); undefined when empty. */
 	number(value: unknown, label: string): number | undefined {
 		if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
 			return undefined;
 		}
+		if (typeof value === 'object') throw this.fail(`${label} must be a number, got ${quote(value)}`);
 		const number = typeof value === 'number' ? value : Number(String(value).trim());
 		if (!Number.isFinite(number)) throw this.fail(`${label} must be a number, got ${quote(value)}`);
 		return number;

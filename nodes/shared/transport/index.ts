@@ -12,7 +12,7 @@ export type {
 	Vendor,
 } from './types';
 export { DEFAULT_TIMEOUT_MS, vendorRequest } from './request';
-export { encodingsOf, REDACTED, Scrubber, scrubberFor, type SecretFields } from './secrets';
+export { MIN_SECRET_LENGTH, REDACTED, Scrubber, scrubberFor, type SecretFields } from './secrets';
 export { deliveryOf } from './errors';
 export { findMessage, getCaseInsensitive, interpretAnswer, type Answer } from './answers';
 export { readPages, PagingError, type FetchPage, type Page, type PagingFailure, type PagingOptions } from './paging';

@@ -89,6 +89,8 @@ async function sendOnce(
 function meansNothingFound(endpoint: Endpoint, answer: FailedAnswer): boolean {
 	const rule = endpoint.nothingFound;
 	if (!rule || (answer.kind !== 'refused' && answer.kind !== 'http')) return false;
+	// A server error is never an empty result, whatever it says ("ORA-01403: no data found" is a crash).
+	if (answer.status >= 500) return false;
 	if (rule.status && !rule.status.includes(answer.status)) return false;
 	if (rule.message && !rule.message.test(answer.message ?? '')) return false;
 	// A plain refusal or HTTP error only counts when the rule names what it looks like.

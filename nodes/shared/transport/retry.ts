@@ -21,8 +21,10 @@ export type AttemptOutcome =
 	| { kind: 'status'; status: number; retryAfterMs?: number }
 	| { kind: 'network'; code: string };
 
-// The vendor (or a proxy in front of it) answered that it did not take the request.
-export const NOT_PROCESSED_STATUSES = new Set([429, 503]);
+// The vendor (or a rate limiter in front of it) answered that it did not take the request.
+// Not 503: proxies (Envoy, some load balancers) answer 503 when the upstream drops a request
+// they already forwarded, so a 503 on a write may come after the write was carried out.
+export const NOT_PROCESSED_STATUSES = new Set([429]);
 const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
 // The connection never reached the vendor, so nothing can have been processed.
 export const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);

@@ -202,6 +202,16 @@ export class Editor {
 		return page.locator(`[data-test-id="canvas-node"][data-node-type="${type}"]`);
 	}
 
+	/**
+	 * The line the canvas shows under a node's name: the node's evaluated
+	 * `subtitle` ('' when n8n shows none, e.g. when the expression fails). n8n
+	 * 2.40 gives it no test id, only a CSS-module class named "subtitle".
+	 */
+	async canvasSubtitle(page, type) {
+		const subtitle = this.canvasNodes(page, type).first().locator('[class*="_subtitle_"]');
+		return (await subtitle.count()) ? (await subtitle.first().innerText()).trim() : '';
+	}
+
 	/** Double-clicks a canvas node and waits for its parameter panel. */
 	async openNode(page, type) {
 		await this.canvasNodes(page, type).first().dblclick();

@@ -2,6 +2,7 @@ import type { INode, INodeParameters, INodeProperties } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { KaptureOrder } from '../../../nodes/Kapture/KaptureOrder.node';
+import { editorSubtitle, listedOperations } from '../../helpers/subtitle';
 
 describe('node description', () => {
 	const description = new KaptureOrder().description;
@@ -25,10 +26,18 @@ describe('node description', () => {
 		expect(description.credentials).toEqual([{ name: 'kaptureApi', required: true }]);
 	});
 
-	it('names every listed operation in the subtitle', () => {
+	it('shows the picked operation under the node: its listed name and "order", for every listed operation', () => {
+		const node = new KaptureOrder();
+		const listed = listedOperations(node);
+		expect(listed.map(([, value]) => value).sort()).toEqual(options.map((option) => option.value).sort());
+		for (const [resource, operation, name] of listed) expect(editorSubtitle(node, { resource, operation })).toBe(`${name} order`);
+		// A node fresh from the panel, with only the defaults.
+		expect(editorSubtitle(node, {})).toBe('Create order');
+	});
+
+	it('the written-out subtitle names no operation the node does not list', () => {
 		const names = /^=\{\{ \((\{.*\})\)\[\$parameter\["operation"\]\] \+ " order" \}\}$/.exec(String(description.subtitle))?.[1];
 		expect(JSON.parse(names ?? '{}')).toEqual(Object.fromEntries(options.map((option) => [option.value, option.name])));
-		expect(JSON.parse(names ?? '{}')).toMatchObject({ add: 'Create', pull: 'Get Many' });
 	});
 
 	it('defaults the API choice per operation as documented', () => {

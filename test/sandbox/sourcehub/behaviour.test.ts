@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 beforeEach(() => {
 	sb.reset();
-	sb.configure({ placedStatus: 200, emptyList: 'emptyList', overLimitCount: 'refuse', pageSizeCap: 100, listOrder: 'newestFirst' });
+	sb.configure({ placedStatus: 200, emptyList: 'emptyList', overLimitCount: 'refuse', pageSizeCap: 100, listOrder: 'newestFirst', refillCarts: false });
 });
 
 const badRequest = (description: string | RegExp) => ({
@@ -42,6 +42,53 @@ describe('placing an order from the cart', () => {
 		expect(sb.stock(PRODUCT)).toBe(98);
 		expect(sb.stock(tea.id)).toBe(6);
 		expect(sb.getOrder(res.body.data.id)).toEqual(res.body.data);
+	});
+
+	test('refillCarts (demo): each placed order fills the cart again with the same lines, until the stock runs short', async () => {
+		// Carts of 1 to 3 lines over products with different stock; every order
+		// takes the same quantities, so the k-th order is the last one placed
+		// exactly when some product's stock falls below a line's quantity.
+		for (let lines = 1; lines <= 3; lines++) {
+			sb.reset();
+			sb.configure({ refillCarts: true });
+			const wanted = Array.from({ length: lines }, (_, i) => {
+				const product = sb.addProduct({ name: `P${lines}-${i}`, productpricing: { price: 10 + i } as never, stock: 7 + 5 * i });
+				return { productId: product.id, quantity: 2 + i };
+			});
+			sb.fillCart(CUSTOMER, wanted);
+			const placeable = Math.min(...wanted.map((line) => Math.floor(sb.stock(line.productId) / line.quantity)));
+			let placed = 0;
+			let previousIds = sb.cart(CUSTOMER).map((item) => item.id);
+			for (;;) {
+				const stockBefore = wanted.map((line) => sb.stock(line.productId));
+				const res = await createOrder(sb, CUSTOMER);
+				const cart = sb.cart(CUSTOMER);
+				expect(cart.map(({ productId, quantity }) => ({ productId, quantity }))).toEqual(wanted);
+				if (res.status === 201) {
+					// Short: nothing placed, nothing taken, the same cart stays.
+					expect(cart.map((item) => item.id)).toEqual(previousIds);
+					expect(wanted.map((line) => sb.stock(line.productId))).toEqual(stockBefore);
+					break;
+				}
+				expect(res.status).toBe(200);
+				placed++;
+				expect(res.body.data.products.map((p: { id: number; quantity: number }) => ({ productId: p.id, quantity: p.quantity }))).toEqual(wanted);
+				expect(wanted.map((line) => sb.stock(line.productId))).toEqual(stockBefore.map((stock, i) => stock - wanted[i].quantity));
+				const ids = cart.map((item) => item.id);
+				expect(ids.some((id) => previousIds.includes(id))).toBe(false);
+				previousIds = ids;
+				expect(placed).toBeLessThanOrEqual(placeable);
+			}
+			expect(placed).toBe(placeable);
+			expect(sb.counts().orders).toBe(placeable);
+		}
+	});
+
+	test('without refillCarts (SourceHub) the cart stays empty after an order, so a second one is refused', async () => {
+		sb.fillCart(CUSTOMER, [{ productId: PRODUCT, quantity: 1 }]);
+		expect((await createOrder(sb, CUSTOMER)).status).toBe(200);
+		expect(sb.cart(CUSTOMER)).toEqual([]);
+		expect((await createOrder(sb, CUSTOMER)).body).toEqual(badRequest('Cart is empty.'));
 	});
 
 	test('order ids and numbers count up', async () => {

@@ -16,7 +16,7 @@ export const MAX_COUNT = 100;
 export const DEFAULT_COUNT = 10;
 
 export type HandlerSettings = Required<
-	Pick<SourceHubSandboxOptions, 'placedStatus' | 'emptyList' | 'overLimitCount' | 'pageSizeCap' | 'listOrder'>
+	Pick<SourceHubSandboxOptions, 'placedStatus' | 'emptyList' | 'overLimitCount' | 'pageSizeCap' | 'listOrder' | 'refillCarts'>
 >;
 
 export interface ApiRequest {
@@ -82,7 +82,9 @@ export function createOrder(store: SourceHubStore, settings: HandlerSettings, re
 			},
 		};
 	}
+	const cart = store.carts.get(customerId) ?? [];
 	const order = store.placeOrder(customerId, request.today);
+	if (settings.refillCarts) store.fillCart(customerId, cart);
 	return { status: settings.placedStatus, body: { data: structuredClone(order), message: PLACED_MESSAGE } };
 }
 

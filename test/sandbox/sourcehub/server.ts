@@ -7,6 +7,7 @@ import type http from 'node:http';
 import { SandboxClock } from '../clock';
 import { FaultController } from '../faults';
 import { readBody, RequestLog, SandboxHttp, sendReply } from '../http';
+import { Leak, type LeakOptions } from '../leak';
 import { htmlPage, type Reply } from '../reply';
 import {
 	createOrder,
@@ -39,6 +40,7 @@ export const SOURCEHUB_DEFAULTS = {
 	overLimitCount: 'refuse',
 	pageSizeCap: 100,
 	listOrder: 'newestFirst',
+	refillCarts: false,
 	maxLogEntries: 200_000,
 	slowDelayMs: 1000,
 	maxBodyBytes: 1024 * 1024,
@@ -110,6 +112,7 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 	private readonly tzMinutes: number;
 	private latencyMs: number;
 	private hook: ((entry: SourceHubRequestLogEntry) => void) | undefined;
+	private readonly leak = new Leak();
 	private seq = 0;
 
 	constructor(private readonly options: SourceHubSandboxOptions = {}) {
@@ -123,6 +126,7 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 			overLimitCount: options.overLimitCount ?? SOURCEHUB_DEFAULTS.overLimitCount,
 			pageSizeCap: options.pageSizeCap ?? SOURCEHUB_DEFAULTS.pageSizeCap,
 			listOrder: options.listOrder ?? SOURCEHUB_DEFAULTS.listOrder,
+			refillCarts: options.refillCarts ?? SOURCEHUB_DEFAULTS.refillCarts,
 		};
 		this.configure({});
 		this.log = new RequestLog(options.maxLogEntries ?? SOURCEHUB_DEFAULTS.maxLogEntries);
@@ -246,12 +250,17 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 		this.hook = hook;
 	}
 
+	setLeak(options: LeakOptions | undefined): void {
+		this.leak.set(options);
+	}
+
 	reset(): void {
 		this.store.reset();
 		this.log.clear();
 		this.seq = 0;
 		this.faultController.clear();
 		this.hook = undefined;
+		this.leak.set(undefined);
 	}
 
 	close(): Promise<void> {
@@ -326,13 +335,20 @@ export class SourceHubSandboxServer implements SourceHubSandbox {
 		}
 		const faulted = fault && faultReply(fault, source);
 		if (faulted) {
-			sendReply(res, faulted);
+			this.send(res, faulted, req, entry);
 			return;
 		}
 
 		const reply = this.answer(route, entry.authorized, url, source);
 		if (fault?.kind === 'slow') await this.http.timers.sleep(fault.delayMs ?? SOURCEHUB_DEFAULTS.slowDelayMs);
-		sendReply(res, reply);
+		this.send(res, reply, req, entry);
+	}
+
+	/** An API answer, quoting the request's key back in leak mode. */
+	private send(res: http.ServerResponse, reply: Reply, req: http.IncomingMessage, entry: SourceHubRequestLogEntry): void {
+		const leaked = this.leak.apply(reply, req.headers.authorization);
+		if (leaked.record) entry.leaked = leaked.record;
+		sendReply(res, leaked.reply);
 	}
 
 	/** The answer of a request that is not faulted. Writes happen here, synchronously. */

@@ -2,6 +2,7 @@
 // code against these names, so change them only by adding.
 
 import type { FaultKind, FaultSpec, SandboxClockControl } from '../types';
+import type { LeakOptions, LeakRecord } from '../leak';
 
 export type SourceHubApiName = 'createOrder' | 'getOrder' | 'listOrders' | 'getCart' | 'inspect' | 'unknown';
 
@@ -52,6 +53,14 @@ export interface SourceHubSandboxOptions {
 	pageSizeCap?: number;
 	/** Order of `GET /orders`: newest first (default) or oldest first. Undocumented. */
 	listOrder?: 'newestFirst' | 'oldestFirst';
+	/**
+	 * Demo only, not SourceHub's behaviour: after an order is placed from a
+	 * cart, the customer's cart is filled again with the same products and
+	 * quantities (new cart item ids), as if the customer shopped again. Stock
+	 * still goes down, so a refilled cart runs out in time. `npm run dev` turns
+	 * it on so every sample Kapture order can place a SourceHub order. Default false.
+	 */
+	refillCarts?: boolean;
 	/** Silence the sandbox's own warnings (handler crashes). */
 	quiet?: boolean;
 	/** Print one line per request to stdout (default false; the CLI turns it on). */
@@ -157,6 +166,8 @@ export interface SourceHubRequestLogEntry {
 	/** Parsed JSON body, raw text when not JSON, undefined when empty. */
 	body: unknown;
 	fault?: FaultKind;
+	/** In leak mode: what the answer quoted back. */
+	leaked?: LeakRecord;
 	durationMs: number;
 }
 
@@ -179,7 +190,9 @@ export interface SourceHubSandbox {
 	setLatency(ms: number): void;
 	/** Change a knob of SourceHubSandboxOptions while running. */
 	configure(
-		settings: Partial<Pick<SourceHubSandboxOptions, 'placedStatus' | 'emptyList' | 'overLimitCount' | 'pageSizeCap' | 'listOrder'>>,
+		settings: Partial<
+			Pick<SourceHubSandboxOptions, 'placedStatus' | 'emptyList' | 'overLimitCount' | 'pageSizeCap' | 'listOrder' | 'refillCarts'>
+		>,
 	): void;
 	faults: {
 		script(...faults: SourceHubFaultSpec[]): void;
@@ -211,6 +224,8 @@ export interface SourceHubSandbox {
 	 * answered (faulted requests included), so a test can change the data
 	 * between two page reads. `undefined` removes it.
 	 */
+	/** Leak mode (see ../leak.ts): every API answer quotes the request's key back; undefined turns it off (so does reset). */
+	setLeak(options: LeakOptions | undefined): void;
 	beforeAnswer(hook: ((entry: SourceHubRequestLogEntry) => void) | undefined): void;
 	/** Back to the documented example data; empty request log, no faults, no hook. Options and clock stay. */
 	reset(): void;

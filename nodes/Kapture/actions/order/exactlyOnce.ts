@@ -4,12 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isObject } from '../../../shared/helpers/objects';
 import { deliveryOf, kaptureRequest } from '../../../shared/transport';
 import { withFacts, type ItemTools } from '../../../shared/helpers/itemRunner';
-import {
-	ErpOrderRegistry,
-	findOrdersByErpOrderId,
-	lookUpWithin,
-	type LookupAccount,
-} from '../../helpers/orderLookup';
+import { ErpOrderSearch, UntrustedSearchError } from '../../helpers/erpOrderSearch';
+import { ErpOrderRegistry, lookUpWithin, type LookupAccount } from '../../helpers/orderLookup';
 import type { IfErpOrderIdExists } from './fields/common';
 import { asUpdateOf, type OrderBody } from './orderBody';
 
@@ -18,11 +14,17 @@ import { asUpdateOf, type OrderBody } from './orderBody';
  * Kapture acted on it (a connection dropped, a 5xx, an HTML page): the
  * transport then reports `mayHaveBeenProcessed` and never resends. Here,
  * an item with an ERP Order ID finds out instead of failing: it looks the
- * order up (helpers/orderLookup.ts), waiting a bounded time for Kapture's
+ * order up (helpers/erpOrderSearch.ts), waiting a bounded time for Kapture's
  * search, and reports the order found as a success (`recovered: true`), or
  * sends the write again only once the order is provably absent. Updates set
  * values, so sending one again is always safe. An item without an ERP Order
  * ID cannot be checked: its error item says the order may have been created.
+ *
+ * Every lookup goes through ErpOrderSearch, which trusts Kapture's search
+ * only once this run has proven it finds orders by ERP Order ID, and only the
+ * records carrying exactly that ERP Order ID. Unproven, Skip, Fail and Create
+ * or Update refuse before sending, and a lost answer is reported as "may have
+ * been created" and never sent again.
  */
 
 /** One item's write, built and checked before anything is sent. */
@@ -33,11 +35,15 @@ export interface PreparedWrite {
 	/** Kapture's ID of the order to update (Update only). */
 	orderId: string;
 	customerName: string;
+	/** Why the ERP Order ID cannot be looked up exactly (a comma...); only Create Another sends such an item. */
+	unsearchable?: string;
 }
 
 export interface WriterSettings {
 	/** The v1 account lookups run with, or what the credential lacks for them. */
 	account: LookupAccount;
+	/** The search by ERP Order ID of this run, when the account allows one. */
+	search?: ErpOrderSearch;
 	recoveryWaitMs: number;
 	ifErpOrderIdExists: IfErpOrderIdExists;
 }
@@ -45,7 +51,10 @@ export interface WriterSettings {
 type Sent = { ok: true; answer: IDataObject | IDataObject[] } | { ok: false; error: Error };
 
 // Sends of one write in all, when every answer is lost but the order is provably absent each time.
-const MAX_SENDS = 3;
+// A send is repeated only after a lookup proved the order absent, so the bound is about time
+// (one Recovery Wait per send), not duplicates; with 503s counted as lost answers, 3 ran out
+// about once in 2,000 items under the bench's fault mix.
+export const MAX_SENDS = 5;
 
 /** What the node says it did, beside Kapture's own words (which say "Added" for an update too). */
 export type WriteDone = 'created' | 'updated' | 'skipped';
@@ -119,10 +128,13 @@ function single(output: IDataObject | IDataObject[]): IDataObject {
 }
 
 /** The error of a create whose order may exist, saying so, and why the node could not settle it. */
-function mayHaveCreated(error: Error, why: string, retrySafe: boolean): Error {
+function mayHaveCreated(error: Error, why: string, retrySafe: boolean, fields?: IDataObject): Error {
 	error.message = `${error.message}: the order may have been created in Kapture. ${why}`;
-	return withFacts(error, { retrySafe, mayHaveBeenCreated: true });
+	return withFacts(error, { retrySafe, mayHaveBeenCreated: true, ...(fields ? { fields } : {}) });
 }
+
+const INSTEAD =
+	"Instead, use Create with If the ERP Order ID Exists set to Create Another (it does not look orders up; an answer Kapture loses is then reported with mayHaveBeenCreated: true instead of being settled), or Update with the order's Kapture Order ID. Kapture support can tell whether the v1 pull (pull-internal) of your account filters by erpOrderId and returns it in its records.";
 
 export class OrderWriter {
 	private readonly registry = new ErpOrderRegistry();
@@ -137,8 +149,9 @@ export class OrderWriter {
 		const { erpOrderId } = item;
 		const choice = this.settings.ifErpOrderIdExists;
 		if (erpOrderId === '' || choice === 'createAnother') return await this.createOnce(item, itemIndex, tools, false);
+		const purpose = `Create with If the ERP Order ID Exists set to ${choice === 'skip' ? 'Skip' : 'Fail'}`;
 		return await this.registry.inTurn(erpOrderId, async () => {
-			const [existing] = await this.existing(erpOrderId, itemIndex, tools);
+			const [existing] = await this.existing(erpOrderId, itemIndex, tools, purpose);
 			if (existing) {
 				if (choice === 'skip') {
 					return writeOutput('skipped', idsAsAnswered(item.order.api, existing), {
@@ -169,7 +182,7 @@ export class OrderWriter {
 	async upsert(item: PreparedWrite, itemIndex: number, tools: ItemTools): Promise<IDataObject> {
 		const { erpOrderId } = item;
 		return await this.registry.inTurn(erpOrderId, async () => {
-			const existing = await this.existing(erpOrderId, itemIndex, tools);
+			const existing = await this.existing(erpOrderId, itemIndex, tools, 'Create or Update');
 			if (existing.length > 1) {
 				const ids = existing.map((order) => String(order.id));
 				throw withFacts(
@@ -255,7 +268,7 @@ export class OrderWriter {
 		sends: number,
 		lookedUpFirst: boolean,
 	): Promise<IDataObject | undefined> {
-		const { account, recoveryWaitMs } = this.settings;
+		const { account, recoveryWaitMs, search } = this.settings;
 		if (item.erpOrderId === '') {
 			throw mayHaveCreated(
 				error,
@@ -263,27 +276,53 @@ export class OrderWriter {
 				false,
 			);
 		}
-		if ('missing' in account) {
+		if (item.unsearchable) {
 			throw mayHaveCreated(
 				error,
-				`The node could not check: finding an order by ERP Order ID needs the v1 pull, and the Kapture credential has no ${account.missing}. Check in Kapture before running this item again.`,
+				`Its ERP Order ID ${item.unsearchable}, so the node could not look it up and did not send it again. Check in Kapture before running this item again.`,
+				false,
+			);
+		}
+		if ('missing' in account || !search) {
+			const missing = 'missing' in account ? account.missing : 'Account ID';
+			throw mayHaveCreated(
+				error,
+				`The node could not check: finding an order by ERP Order ID needs the v1 pull, and the Kapture credential has no ${missing}. Check in Kapture before running this item again.`,
 				false,
 			);
 		}
 		let found: IDataObject | undefined;
 		try {
 			found = await lookUpWithin(
-				async () => await this.find(item.erpOrderId, itemIndex, tools),
+				async () => await search.find(item.erpOrderId, { itemIndex, scheduler: tools.scheduler }),
 				(orders) => this.registry.newestUnclaimed(orders),
 				recoveryWaitMs,
 				tools.pause,
+				(lookupError) => lookupError instanceof UntrustedSearchError,
 			);
 		} catch (lookupError) {
+			if (lookupError instanceof UntrustedSearchError) {
+				throw mayHaveCreated(
+					error,
+					`The node could not check, and did not send it again: ${lookupError.message}. Check in Kapture before running this item again.`,
+					false,
+				);
+			}
 			const safe = lookedUpFirst ? ' Running it again as it is set up now is safe: the node looks the order up first.' : '';
 			throw mayHaveCreated(
 				error,
 				`Looking it up by ERP Order ID failed too (${(lookupError as Error).message}). Check in Kapture before running this item again.${safe}`,
 				lookedUpFirst,
+			);
+		}
+		if (found && !lookedUpFirst && sends === 1) {
+			// Create Another did not look before sending: an order with this ERP Order ID may be an older one.
+			// (Once a lookup found none and the order was sent again, an order found is this item's.)
+			throw mayHaveCreated(
+				error,
+				`Kapture has an order with this ERP Order ID (order ${String(found.id)}), but with If the ERP Order ID Exists set to Create Another the node did not look before sending, so it cannot tell the order just sent from an older one with the same ERP Order ID. It did not send the order again: check in Kapture before running this item again. Skip and Fail look first, and settle a lost answer by themselves.`,
+				false,
+				{ candidate_order_id: String(found.id) },
 			);
 		}
 		if (found || sends < MAX_SENDS) return found;
@@ -292,17 +331,35 @@ export class OrderWriter {
 		throw withFacts(error, { retrySafe: true, mayHaveBeenCreated: false });
 	}
 
-	/** Orders with this ERP Order ID: the one this run created, else Kapture's search. */
-	private async existing(erpOrderId: string, itemIndex: number, tools: ItemTools): Promise<IDataObject[]> {
+	/**
+	 * Orders with this ERP Order ID, before anything is sent: the one this run
+	 * created, else Kapture's search. Nothing was written yet, so any error here
+	 * is safe to retry; an unproven search refuses the item, saying why.
+	 */
+	private async existing(erpOrderId: string, itemIndex: number, tools: ItemTools, purpose: string): Promise<IDataObject[]> {
 		const created = this.registry.createdFor(erpOrderId);
-		return created ? [created] : await this.find(erpOrderId, itemIndex, tools);
-	}
-
-	private async find(erpOrderId: string, itemIndex: number, tools: ItemTools): Promise<IDataObject[]> {
-		const { account } = this.settings;
-		// Callers check the account before they look anything up.
-		const cmId = 'cmId' in account ? account.cmId : 0;
-		return await findOrdersByErpOrderId.call(this.context, erpOrderId, { cmId, itemIndex, scheduler: tools.scheduler });
+		if (created) return [created];
+		const { search } = this.settings;
+		try {
+			// writeOrders refuses these operations before the run when the account has no v1 details.
+			if (!search) throw new UntrustedSearchError('the Kapture credential has no v1 Username, Password and Account ID');
+			return await search.find(erpOrderId, { itemIndex, scheduler: tools.scheduler });
+		} catch (error) {
+			if (error instanceof UntrustedSearchError) {
+				throw withFacts(
+					new NodeOperationError(
+						this.context.getNode(),
+						`${purpose} cannot run on this Kapture account: it needs Kapture's search to find orders by ERP Order ID, and ${error.reason}. Nothing was sent.`,
+						{
+							itemIndex,
+							description: `Without a search it can trust, the node could create a second order for the same ERP Order ID, or change another order. ${INSTEAD}`,
+						},
+					),
+					{ retrySafe: true, mayHaveBeenCreated: false },
+				);
+			}
+			throw withFacts(error as Error, { retrySafe: true, mayHaveBeenCreated: false });
+		}
 	}
 
 	/** One write through the transport; its error is returned, to be settled or reported. */

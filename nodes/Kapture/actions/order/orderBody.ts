@@ -134,6 +134,51 @@ function parseOrderJson(v: Validator, raw: unknown): IDataObject {
 	return value;
 }
 
+const TO_CHANGE_AN_ORDER = 'To change an existing order use Update (by its Order ID) or Create or Update (by ERP Order ID).';
+
+// Keys that make Kapture's shared push address record a payment instead of an order.
+const PAYMENT_KEYS = ['kapture_order_id', 'amount_paid', 'payment_id'];
+
+/**
+ * Order JSON given to create an order must not carry what turns the request
+ * into something else at Kapture: an order ID (an update of that order) or,
+ * on the partner address, a payment key (a payment against an order).
+ * Shop exports often carry such keys; they are refused, never dropped, so
+ * the user decides what was meant.
+ */
+function refuseRedirects(v: Validator, json: IDataObject, api: 'v1' | 'partner'): void {
+	if (api === 'v1') {
+		const order = isObject(json.order_info) ? json.order_info : {};
+		if (v.text(order.order_id) !== '') {
+			throw v.fail(
+				`Order JSON > order_info.order_id must be empty when creating an order: it names an existing order, and Kapture would update that order instead of creating one`,
+				TO_CHANGE_AN_ORDER,
+			);
+		}
+		const update = order.update;
+		if (update === true || update === 1 || ['true', '1'].includes(v.text(update).toLowerCase())) {
+			throw v.fail(
+				'Order JSON > order_info.update must be false or left out when creating an order: true asks Kapture to update an existing order',
+				TO_CHANGE_AN_ORDER,
+			);
+		}
+		return;
+	}
+	if (v.text(json.order_id) !== '') {
+		throw v.fail(
+			'Order JSON > order_id must be empty when creating an order: with an order ID, Kapture\'s order push updates that order instead of creating one',
+			TO_CHANGE_AN_ORDER,
+		);
+	}
+	const paymentKey = PAYMENT_KEYS.find((key) => key in json);
+	if (paymentKey) {
+		throw v.fail(
+			`Order JSON > ${paymentKey} must be left out when creating an order: it is a payment field, and with it Kapture records a payment against an order instead of creating one`,
+			'To record a payment against an order use Add Payment; remove the payment fields from the order.',
+		);
+	}
+}
+
 /** The v1 add-update body from Order JSON, checked like the fields are. */
 export function v1BodyFromJson(
 	v: Validator,
@@ -142,6 +187,7 @@ export function v1BodyFromJson(
 	orderIdRaw: unknown,
 ): IDataObject {
 	const body = parseOrderJson(v, raw);
+	if (operation === 'add') refuseRedirects(v, body, 'v1');
 	const customer = body.customer_info;
 	if (!isObject(customer)) throw v.fail('Order JSON > customer_info is required and must be an object');
 	v.required(customer.customer_name, 'Order JSON > customer_info.customer_name');
@@ -172,6 +218,7 @@ export function partnerBodyFromJson(
 	orderIdRaw: unknown,
 ): IDataObject[] {
 	const order = parseOrderJson(v, raw);
+	if (operation === 'add') refuseRedirects(v, order, 'partner');
 	v.email(order.email_id, 'Order JSON > email_id');
 	v.oneOf([
 		[v.text(order.phone), 'Order JSON > phone'],

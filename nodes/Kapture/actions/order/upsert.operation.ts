@@ -36,7 +36,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'SO-10045',
 		description:
-			"The order's ID in your ERP or shop, the key: the order with this ERP Order ID is updated, or created when there is none. Costs one lookup per item.",
+			"The order's ID in your ERP or shop, the key: the order with this ERP Order ID is updated, or created when there is none. Costs one lookup per item; needs an account whose search finds orders by ERP Order ID (checked once per run). No commas.",
 	},
 	specifyOrderParameter,
 	...orderFieldsFor('upsert'),

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { boundedNumber } from '../../../shared/helpers/numbers';
 import { runPerItem } from '../../../shared/helpers/itemRunner';
 import { ParameterReader } from '../../../shared/helpers/parameters';
+import { ErpOrderSearch, erpOrderIdProblem } from '../../helpers/erpOrderSearch';
 import {
 	credentialLookupAccount,
 	DEFAULT_RECOVERY_WAIT_SECONDS,
@@ -51,13 +52,32 @@ function readOrderParameters(
 	return params;
 }
 
-/** One item's body, field by field or from Order JSON; Create or Update builds a create body with its key. */
+/** Where the ERP Order ID of an item comes from, as the editor names it. */
+function erpOrderIdLabel(api: KaptureApiChoice, asJson: boolean, operation: OrderForm): string {
+	if (operation === 'upsert') return 'ERP Order ID';
+	if (!asJson) return 'Order Fields > ERP Order ID';
+	return api === 'v1' ? 'Order JSON > order_info.erp_order_id' : 'Order JSON > erp_order_id';
+}
+
+function rawErpOrderIdOf(order: OrderBody): unknown {
+	return order.api === 'v1'
+		? (order.body.order_info as IDataObject | undefined)?.erp_order_id
+		: order.body[0]?.erp_order_id;
+}
+
+/**
+ * One item's body, field by field or from Order JSON; Create or Update builds
+ * a create body with its key. `searched`: the item's ERP Order ID is looked up
+ * before it is sent (Skip, Fail, Create or Update), so it must be one Kapture's
+ * search can match exactly.
+ */
 function prepareWrite(
 	parameters: ParameterReader,
 	itemIndex: number,
 	api: KaptureApiChoice,
 	asJson: boolean,
 	operation: OrderForm,
+	searched: boolean,
 ): PreparedWrite {
 	const v = new Validator(parameters.nodeOnce, itemIndex);
 	const bodyOperation = operation === 'update' ? 'update' : 'add';
@@ -81,7 +101,25 @@ function prepareWrite(
 				: { api, body: partnerOrderBody(v, params, bodyOperation) };
 	}
 	if (key) order = withErpOrderId(order, key);
-	return { order, orderId, erpOrderId: erpOrderIdOf(order), customerName: customerNameOf(order) };
+	const label = erpOrderIdLabel(api, asJson, operation);
+	const raw = rawErpOrderIdOf(order);
+	if (raw !== undefined && raw !== null && typeof raw === 'object') {
+		throw v.fail(`${label} must be text, got ${Array.isArray(raw) ? 'a list' : 'an object'}`);
+	}
+	const erpOrderId = erpOrderIdOf(order);
+	let unsearchable: string | undefined;
+	if (erpOrderId !== '' && operation !== 'update') {
+		// The body carries the very text that is looked up: no spaces around it, a number as text.
+		order = withErpOrderId(order, erpOrderId);
+		unsearchable = erpOrderIdProblem(erpOrderId);
+		if (unsearchable && searched) {
+			throw v.fail(
+				`${label} "${erpOrderId.length > 60 ? `${erpOrderId.slice(0, 57)}...` : erpOrderId}" ${unsearchable}`,
+				'Skip, Fail and Create or Update find orders by ERP Order ID and must match it exactly. Use an ERP Order ID without commas or control characters, or Create with If the ERP Order ID Exists set to Create Another, which does not look orders up.',
+			);
+		}
+	}
+	return { order, orderId, erpOrderId, customerName: customerNameOf(order), ...(unsearchable ? { unsearchable } : {}) };
 }
 
 /** What identifies an item in its error item: from its body, or from the raw parameters when it could not be built. */
@@ -142,8 +180,11 @@ export async function writeOrders(this: IExecuteFunctions, operation: OrderForm)
 		const what = operation === 'upsert' ? 'Create or Update' : 'Create with If the ERP Order ID Exists set to Skip or Fail';
 		requireLookupAccount(this, account, api, what);
 	}
+	const searched = operation === 'upsert' || (ifErpOrderIdExists ?? 'createAnother') !== 'createAnother';
 	const writer = new OrderWriter(this, {
 		account,
+		// One search per run: it proves itself against this run's account before it is trusted.
+		search: 'cmId' in account ? new ErpOrderSearch(this, account.cmId) : undefined,
 		recoveryWaitMs:
 			boundedNumber(options.recoveryWaitSeconds, DEFAULT_RECOVERY_WAIT_SECONDS, 0, MAX_RECOVERY_WAIT_SECONDS) * 1000,
 		ifErpOrderIdExists: ifErpOrderIdExists ?? 'createAnother',
@@ -157,7 +198,7 @@ export async function writeOrders(this: IExecuteFunctions, operation: OrderForm)
 	const parameters = new ParameterReader(this);
 	return await runPerItem(this, {
 		effect: operation === 'update' ? 'idempotent' : 'creates',
-		prepare: (itemIndex) => prepareWrite(parameters, itemIndex, api, asJson, operation),
+		prepare: (itemIndex) => prepareWrite(parameters, itemIndex, api, asJson, operation, searched),
 		send,
 		identify: (itemIndex, prepared) => identifyWrite(this, itemIndex, prepared),
 	});

@@ -40,8 +40,9 @@ const endpoints = {
 		auth: 'v1',
 		write: false,
 		label: 'pull orders (v1)',
-		// Should Kapture answer an empty search with a failure body, it is an empty list.
-		nothingFound: { message: /no (orders?|records?|data) (were )?found/i },
+		// Should Kapture answer an empty search with a failure body, it is an empty list: only when
+		// that is the whole message, so an error that merely ends in "no data found" stays an error.
+		nothingFound: { message: /^\s*no (orders?|records?|data) (were )?found[.!]?\s*$/i },
 	},
 	partnerPush: {
 		method: 'POST',

@@ -83,11 +83,16 @@ export async function sourceHubCredentialTest(
 	} catch (problem) {
 		return error(scrubber.text((problem as Error).message));
 	}
+	// n8n gives a credential test function one way to send: the legacy `request`
+	// helper (ICredentialTestFunctions has no httpRequest, up to n8n 2.40 at least;
+	// n8n-io/n8n#25190). n8n's no-deprecated-workflow-functions rule still flags
+	// `this.helpers.request` here, and its scanner ignores inline disable comments,
+	// so the helper is taken by name. The test of this file fails once n8n offers
+	// credential tests httpRequest: then switch to it.
+	const { request: legacyRequest } = this.helpers;
 	let response: FullResponse;
 	try {
-		// A credential test gets only the legacy request helper; nothing else can send here.
-		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
-		response = (await this.helpers.request({
+		response = (await legacyRequest.call(this.helpers, {
 			method: 'GET',
 			uri: `${baseUrl}${PROBE.path}`,
 			qs: PROBE.query,

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { operationMap, operationSubtitle, resourceProperties, resourcesSubtitle, type Operation } from '../../../../nodes/shared/helpers/operations';
+import { operationMap, resourceProperties, type Operation } from '../../../../nodes/shared/helpers/operations';
 
 const operation = (name: string, value: string): Operation => ({
 	option: { name, value, action: `${name} a thing`, description: `${name} it` },
@@ -18,21 +18,6 @@ describe('operation registry', () => {
 		expect(list).toMatchObject({ name: 'operation', default: 'add', displayOptions: { show: { resource: ['thing'] } } });
 		expect(list.options?.map((option) => (option as { value: string }).value)).toEqual(['add', 'zap']);
 		expect(fields.map((field) => field.name)).toEqual(['zapField', 'addField']);
-	});
-
-	it('derives the subtitle from the same options', () => {
-		const subtitle = operationSubtitle(operations, 'thing');
-		expect(subtitle).toBe('={{ ({"zap":"Zap","add":"Add"})[$parameter["operation"]] + " thing" }}');
-	});
-
-	it('derives a node subtitle over several resources, each with its noun', () => {
-		const subtitle = resourcesSubtitle({
-			thing: { operations, noun: 'thing' },
-			box: { operations: operationMap({ get: operation('Get', 'get') }), noun: 'box' },
-		});
-		expect(subtitle).toBe(
-			'={{ ({"thing":{"zap":"Zap thing","add":"Add thing"},"box":{"get":"Get box"}})[$parameter["resource"]][$parameter["operation"]] }}',
-		);
 	});
 
 	it('refuses an operation filed under another value than its own', () => {

@@ -159,7 +159,8 @@ describe('transport against the sandbox, through n8n-core', () => {
 			['a 200 that says failed', 'failureBody', 'notProcessed', 200],
 			['wrong credentials (401)', 'badAuth', 'notProcessed', 401],
 			['429 after every retry', 'rateLimit', 'notProcessed', 429],
-			['503 after every retry', 'unavailable', 'notProcessed', 503],
+			// A proxy may answer 503 after forwarding the write: not proof that nothing happened.
+			['a 503', 'unavailable', 'mayHaveBeenProcessed', 503],
 			['a refused connection', 'refusedConnection', 'notProcessed', undefined],
 			['a credential that cannot be used', 'noPassword', 'notProcessed', undefined],
 			['a 500', 'serverError', 'mayHaveBeenProcessed', 500],
@@ -240,15 +241,50 @@ describe('transport against the sandbox, through n8n-core', () => {
 			expect((read.error as Error & { description?: string })?.description).toBe('Endpoint: pull orders (v1)');
 		});
 
-		it('retries a write that Kapture refused with 429 or 503, and creates the order once', async () => {
+		it('retries a write that Kapture refused with 429, and creates the order once', async () => {
 			sandbox.faults.script(
 				{ kind: 'rateLimit', api: 'v1AddUpdate', retryAfterSeconds: 0 },
-				{ kind: 'unavailable', api: 'v1AddUpdate' },
+				{ kind: 'rateLimit', api: 'v1AddUpdate' },
 			);
 			const result = await probe({ endpoint: 'v1AddUpdate', body: addBody });
 			expect(result.error).toBeUndefined();
 			expect(logged('v1AddUpdate')).toHaveLength(3);
 			expect(sandbox.counts().orders).toBe(1);
+		});
+
+		it.each([
+			['before', 'unavailable', 0],
+			['after', 'unavailableAfterStoring', 1],
+		] as const)('never sends a write again after a 503 (here answered %s storing): one order at most', async (_when, kind, orders) => {
+			sandbox.faults.script({ kind, api: 'v1AddUpdate', retryAfterSeconds: 0 });
+			const result = await probe({ endpoint: 'v1AddUpdate', body: addBody });
+			expect((result.error as unknown as { context: IDataObject }).context).toMatchObject({ delivery: 'mayHaveBeenProcessed', httpStatus: 503 });
+			expect((result.error as { description?: string }).description).toMatch(/may have been carried out by Kapture, so it was not sent again/);
+			expect(logged('v1AddUpdate')).toHaveLength(1);
+			expect(sandbox.counts().orders).toBe(orders);
+		});
+
+		it('a 5xx is never "nothing found", whatever it says: the read is retried, then fails', async () => {
+			sandbox.faults.rate(1, { kind: 'serverError', api: 'v1Pull', message: 'No data found' });
+			const result = await probe({});
+			expect(result.error?.message).toMatch(/internal error \(500\): "No data found"/);
+			expect(logged('v1Pull').length).toBeGreaterThan(1);
+		});
+
+		it.each([
+			['the whole message', 'No data found', true],
+			['with a full stop', 'No orders found.', true],
+			['inside a database error', 'ORA-01403: no data found', false],
+			['inside a longer sentence', 'Lookup failed: no records found in index', false],
+		] as const)('a failed 200 is "nothing found" only when that is %s', async (_what, message, empty) => {
+			sandbox.faults.script({ kind: 'failureBody', api: 'v1Pull', message });
+			const result = await probe({});
+			if (empty) {
+				expect(result.error).toBeUndefined();
+				expect(result.json('Transport Probe')[0]).toEqual({ list: [] });
+			} else {
+				expect(result.error?.message).toContain(message);
+			}
 		});
 
 		it('gives up when Retry-After asks for longer than the wait budget', async () => {

@@ -12,7 +12,8 @@ describe('isRetryable', () => {
 
 	it('retries a write only when Kapture provably did not process it', () => {
 		expect(isRetryable({ kind: 'status', status: 429 }, true)).toBe(true);
-		expect(isRetryable({ kind: 'status', status: 503 }, true)).toBe(true);
+		// A proxy may answer 503 after forwarding a write.
+		expect(isRetryable({ kind: 'status', status: 503 }, true)).toBe(false);
 		expect(isRetryable({ kind: 'status', status: 500 }, true)).toBe(false);
 		expect(isRetryable({ kind: 'status', status: 502 }, true)).toBe(false);
 		expect(isRetryable({ kind: 'network', code: 'ECONNREFUSED' }, true)).toBe(true);

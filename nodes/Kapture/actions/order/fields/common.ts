@@ -200,7 +200,7 @@ export const ifErpOrderIdExistsOption: INodeProperties = {
 	type: 'options',
 	default: 'createAnother',
 	description:
-		'What to do when an order with the item\'s ERP Order ID (under Order Fields, or erp_order_id in Order JSON) is already in Kapture. Skip and Fail look it up first: one more request per item, with the v1 API (with the Partner API the credential also needs Username, Password and Account ID). Items without an ERP Order ID are always created.',
+		'What to do when an order with the item\'s ERP Order ID (under Order Fields, or erp_order_id in Order JSON) is already in Kapture. Skip and Fail look it up first: one more request per item, with the v1 API (with the Partner API the credential also needs Username, Password and Account ID), and only where the run proves that Kapture\'s search finds orders by ERP Order ID; otherwise they send nothing and say why. Items without an ERP Order ID are always created.',
 	options: [
 		{
 			name: 'Create Another',

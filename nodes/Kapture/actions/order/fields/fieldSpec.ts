@@ -107,8 +107,8 @@ function keyValues(v: Validator, value: unknown, label: string): IDataObject {
 	for (const entry of Array.isArray(entries) ? entries : []) {
 		const name = v.limited(entry.name, `${label} > Name`);
 		if (name === '') continue;
-		v.limited(entry.value, `${label} > ${name}`, 'long');
-		result[name] = entry.value ?? '';
+		// A value goes to Kapture as it is, an object or list too: its bound is on what is sent.
+		result[name] = v.sentAsIs(entry.value ?? '', `${label} > ${name}`, 'long') as IDataObject[string];
 	}
 	return result;
 }

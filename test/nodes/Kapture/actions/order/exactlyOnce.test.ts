@@ -5,7 +5,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FaultKind, SandboxOrder } from '../../../../sandbox';
-import { NODE, setup, type Harness } from './setup';
+import { MAX_SENDS } from '../../../../../nodes/Kapture/actions/order/exactlyOnce';
+import { calls, NODE, setup, type Harness } from './setup';
 
 let h: Harness;
 
@@ -53,58 +54,48 @@ type Expectation =
 	| { outcome: 'created'; recovered: boolean }
 	| { outcome: 'error'; stored: boolean; retrySafe: boolean; mayHaveBeenCreated: boolean; message: RegExp };
 
-// What the first item ends as, per fault kind, when it has an ERP Order ID and when it has none.
-const CASES: Array<{ kind: FaultKind; withErp: Expectation; withoutErp: Expectation }> = [
-	{
-		kind: 'serverErrorAfterStoring',
-		withErp: { outcome: 'created', recovered: true },
-		withoutErp: { outcome: 'error', stored: true, retrySafe: false, mayHaveBeenCreated: true, message: /may have been created/ },
-	},
-	{
-		kind: 'resetAfterStoring',
-		withErp: { outcome: 'created', recovered: true },
-		withoutErp: { outcome: 'error', stored: true, retrySafe: false, mayHaveBeenCreated: true, message: /may have been created/ },
-	},
-	{
-		kind: 'htmlAfterStoring',
-		withErp: { outcome: 'created', recovered: true },
-		withoutErp: { outcome: 'error', stored: true, retrySafe: false, mayHaveBeenCreated: true, message: /may have been created/ },
-	},
+const MAY_EXIST = { outcome: 'error', retrySafe: false, mayHaveBeenCreated: true } as const;
+const RECOVERED: Expectation = { outcome: 'created', recovered: true };
+const SENT_AGAIN: Expectation = { outcome: 'created', recovered: false };
+// Create Another did not look before sending: an order found may be an older one with the same ERP Order ID.
+const CANNOT_TELL: Expectation = { ...MAY_EXIST, stored: true, message: /cannot tell the order just sent from an older one/ };
+const NO_ERP_STORED: Expectation = { ...MAY_EXIST, stored: true, message: /may have been created/ };
+const NO_ERP_NOT_STORED: Expectation = { ...MAY_EXIST, stored: false, message: /may have been created/ };
+const REFUSED: Expectation = { outcome: 'error', stored: false, retrySafe: true, mayHaveBeenCreated: false, message: /refused/ };
+
+// What the first item ends as, per fault kind: with an ERP Order ID and Skip (it looks first), with one and
+// Create Another (it does not), and without one.
+const CASES: Array<{ kind: FaultKind; skip: Expectation; createAnother: Expectation; withoutErp: Expectation }> = [
+	{ kind: 'serverErrorAfterStoring', skip: RECOVERED, createAnother: CANNOT_TELL, withoutErp: NO_ERP_STORED },
+	{ kind: 'resetAfterStoring', skip: RECOVERED, createAnother: CANNOT_TELL, withoutErp: NO_ERP_STORED },
+	{ kind: 'htmlAfterStoring', skip: RECOVERED, createAnother: CANNOT_TELL, withoutErp: NO_ERP_STORED },
+	// A proxy's 503 after forwarding: a 503 on a write is not proof that nothing happened.
+	{ kind: 'unavailableAfterStoring', skip: RECOVERED, createAnother: CANNOT_TELL, withoutErp: NO_ERP_STORED },
 	// Not processed, but the client cannot tell: with an ERP Order ID the node
 	// proves the order absent and sends it again; without one it must not.
-	{
-		kind: 'serverError',
-		withErp: { outcome: 'created', recovered: false },
-		withoutErp: { outcome: 'error', stored: false, retrySafe: false, mayHaveBeenCreated: true, message: /may have been created/ },
-	},
-	{
-		kind: 'reset',
-		withErp: { outcome: 'created', recovered: false },
-		withoutErp: { outcome: 'error', stored: false, retrySafe: false, mayHaveBeenCreated: true, message: /may have been created/ },
-	},
-	{
-		kind: 'html',
-		withErp: { outcome: 'created', recovered: false },
-		withoutErp: { outcome: 'error', stored: false, retrySafe: false, mayHaveBeenCreated: true, message: /may have been created/ },
-	},
+	{ kind: 'serverError', skip: SENT_AGAIN, createAnother: SENT_AGAIN, withoutErp: NO_ERP_NOT_STORED },
+	{ kind: 'reset', skip: SENT_AGAIN, createAnother: SENT_AGAIN, withoutErp: NO_ERP_NOT_STORED },
+	{ kind: 'html', skip: SENT_AGAIN, createAnother: SENT_AGAIN, withoutErp: NO_ERP_NOT_STORED },
+	{ kind: 'unavailable', skip: SENT_AGAIN, createAnother: SENT_AGAIN, withoutErp: NO_ERP_NOT_STORED },
 	// Provably not processed: retried by the transport, or refused for good.
-	{ kind: 'rateLimit', withErp: { outcome: 'created', recovered: false }, withoutErp: { outcome: 'created', recovered: false } },
-	{ kind: 'unavailable', withErp: { outcome: 'created', recovered: false }, withoutErp: { outcome: 'created', recovered: false } },
-	{
-		kind: 'failureBody',
-		withErp: { outcome: 'error', stored: false, retrySafe: true, mayHaveBeenCreated: false, message: /refused/ },
-		withoutErp: { outcome: 'error', stored: false, retrySafe: true, mayHaveBeenCreated: false, message: /refused/ },
-	},
+	{ kind: 'rateLimit', skip: SENT_AGAIN, createAnother: SENT_AGAIN, withoutErp: SENT_AGAIN },
+	{ kind: 'failureBody', skip: REFUSED, createAnother: REFUSED, withoutErp: REFUSED },
 ];
 
 const WRITE_API = { v1: 'v1AddUpdate', partner: 'orderPush' } as const;
 
+const MODES = [
+	{ mode: 'skip', withErp: true, options: { ifErpOrderIdExists: 'skip' } },
+	{ mode: 'createAnother', withErp: true, options: {} },
+	{ mode: 'withoutErp', withErp: false, options: {} },
+] as const;
+
 describe.each(['v1', 'partner'] as const)('Create (%s) under each fault', (api) => {
-	describe.each([true, false])('with an ERP Order ID: %s', (withErp) => {
+	describe.each(MODES)('$mode', ({ mode, withErp, options }) => {
 		test.each(CASES)('$kind', async (testCase) => {
-			const expected = withErp ? testCase.withErp : testCase.withoutErp;
+			const expected = testCase[mode];
 			h.sandbox.faults.script({ kind: testCase.kind, api: WRITE_API[api], retryAfterSeconds: 0 });
-			const result = await h.run(createParameters(api, withErp), INPUT, CONTINUE);
+			const result = await h.run(createParameters(api, withErp, options), INPUT, CONTINUE);
 			expect(result.error).toBeUndefined();
 			const items = result.output(NODE);
 			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
@@ -142,13 +133,14 @@ describe('the bounded wait for search', () => {
 		h.sandbox.setSearchDelay(700);
 		h.sandbox.faults.script({ kind: 'serverErrorAfterStoring', api: 'v1AddUpdate' });
 		const started = Date.now();
-		const result = await h.run(createParameters('v1', true, { recoveryWaitSeconds: 3 }), INPUT.slice(0, 1), CONTINUE);
+		const result = await h.run(createParameters('v1', true, { recoveryWaitSeconds: 3, ifErpOrderIdExists: 'skip' }), INPUT.slice(0, 1), CONTINUE);
 		const [item] = result.json(NODE);
 		expect(item).toMatchObject({ recovered: true, status: 'success' });
 		expect(h.sandbox.counts().orders).toBe(1);
-		const lookups = h.sandbox.requests().filter((r) => r.api === 'v1Pull');
-		expect(lookups.length).toBeGreaterThanOrEqual(2);
-		expect(lookups.length).toBeLessThanOrEqual(6);
+		// Skip's lookup before the write, then the lookups after the lost answer.
+		const lookups = calls(h.sandbox).filter((call) => call === 'lookup:ERP-1');
+		expect(lookups.length).toBeGreaterThanOrEqual(3);
+		expect(lookups.length).toBeLessThanOrEqual(7);
 		expect(Date.now() - started).toBeLessThan(3500);
 	});
 
@@ -194,26 +186,30 @@ describe('the bounded wait for search', () => {
 
 describe('lookups and sends that keep failing', () => {
 	test('a lookup that fails once is tried again within the wait: the order is recovered', async () => {
-		h.sandbox.faults.script({ kind: 'serverErrorAfterStoring', api: 'v1AddUpdate' }, { kind: 'failureBody', api: 'v1Pull' });
-		const [item] = (await h.run(createParameters('v1', true, { recoveryWaitSeconds: 2 }), INPUT.slice(0, 1), CONTINUE)).json(NODE);
+		// Skip's lookup before the write is answered; the first lookup after the lost answer is refused.
+		h.sandbox.faults.script(
+			{ kind: 'serverErrorAfterStoring', api: 'v1AddUpdate' },
+			{ kind: 'slow', delayMs: 0, api: 'v1Pull', bodyIncludes: '"ERP-1"' },
+			{ kind: 'failureBody', api: 'v1Pull', bodyIncludes: '"ERP-1"' },
+		);
+		const [item] = (await h.run(createParameters('v1', true, { recoveryWaitSeconds: 2, ifErpOrderIdExists: 'skip' }), INPUT.slice(0, 1), CONTINUE)).json(NODE);
 		expect(item).toMatchObject({ recovered: true, status: 'success' });
 		expect(h.sandbox.counts().orders).toBe(1);
 		expect(h.sandbox.requests().filter((r) => r.api === 'v1Pull').length).toBeGreaterThanOrEqual(2);
 	});
 
-	test('every answer lost and the order never in Kapture: 3 sends, then an error item that says it was not created', async () => {
+	test('every answer lost and the order never in Kapture: 5 sends, then an error item that says it was not created', async () => {
 		h.sandbox.faults.rate(1, { kind: 'reset', api: 'v1AddUpdate' });
 		const [item] = (await h.run(createParameters('v1', true, { recoveryWaitSeconds: 0.3 }), INPUT.slice(0, 1), CONTINUE)).json(NODE);
 		expect(item).toMatchObject({ retrySafe: true, mayHaveBeenCreated: false, erp_order_id: 'ERP-1' });
-		expect(item.error).toMatch(/sent 3 times and every answer was lost/);
-		expect(h.sandbox.requests().filter((r) => r.api === 'v1AddUpdate')).toHaveLength(3);
+		expect(item.error).toMatch(/sent 5 times and every answer was lost/);
+		expect(h.sandbox.requests().filter((r) => r.api === 'v1AddUpdate')).toHaveLength(MAX_SENDS);
 		expect(h.sandbox.counts().orders).toBe(0);
 	});
 
-	test('the third lost answer is still looked up: an order stored by the last send is recovered', async () => {
+	test('the last lost answer is still looked up: an order stored by the last send is recovered', async () => {
 		h.sandbox.faults.script(
-			{ kind: 'reset', api: 'v1AddUpdate' },
-			{ kind: 'reset', api: 'v1AddUpdate' },
+			...Array.from({ length: MAX_SENDS - 1 }, () => ({ kind: 'reset' as const, api: 'v1AddUpdate' as const })),
 			{ kind: 'resetAfterStoring', api: 'v1AddUpdate' },
 		);
 		const [item] = (await h.run(createParameters('v1', true, { recoveryWaitSeconds: 0.3 }), INPUT.slice(0, 1), CONTINUE)).json(NODE);
@@ -329,12 +325,12 @@ describe('Create or Update under faults', () => {
 		expect(h.sandbox.counts().orders).toBe(1);
 	});
 
-	test('an update whose every answer is lost: sent 3 times, then an error item that is safe to retry and created nothing', async () => {
+	test('an update whose every answer is lost: sent 5 times, then an error item that is safe to retry and created nothing', async () => {
 		const existing = h.sandbox.insertOrder({ erpOrderId: 'ERP-9', remarks: 'old' });
 		h.sandbox.faults.rate(1, { kind: 'resetAfterStoring', api: 'v1AddUpdate' });
 		const [item] = (await h.run(upsertParameters({ orderFields: { remarks: 'new' } }), [{}], CONTINUE)).json(NODE);
 		expect(item).toMatchObject({ retrySafe: true, mayHaveBeenCreated: false, erp_order_id: 'ERP-9' });
-		expect(h.sandbox.requests().filter((r) => r.api === 'v1AddUpdate')).toHaveLength(3);
+		expect(h.sandbox.requests().filter((r) => r.api === 'v1AddUpdate')).toHaveLength(MAX_SENDS);
 		expect(h.sandbox.counts().orders).toBe(1);
 		expect(h.sandbox.getOrder(existing.id)!.remarks).toBe('new');
 	});
@@ -356,10 +352,10 @@ describe('Create or Update under faults', () => {
 		['createAnother', false],
 	] as const)('a lookup that fails after a lost create (%s): the error item says the order may exist, and whether a re-run is safe', async (choice, safe) => {
 		// Skip's lookup before writing is answered (a scripted 'slow' fault of 0 ms changes
-		// nothing and comes before the rate rule); every lookup after the lost answer is refused.
-		if (choice === 'skip') h.sandbox.faults.script({ kind: 'slow', delayMs: 0, api: 'v1Pull' });
+		// nothing and comes before the rate rule); every lookup of ERP-1 after the lost answer is refused.
+		if (choice === 'skip') h.sandbox.faults.script({ kind: 'slow', delayMs: 0, api: 'v1Pull', bodyIncludes: '"ERP-1"' });
 		h.sandbox.faults.script({ kind: 'serverErrorAfterStoring', api: 'v1AddUpdate' });
-		h.sandbox.faults.rate(1, { kind: 'failureBody', api: 'v1Pull' });
+		h.sandbox.faults.rate(1, { kind: 'failureBody', api: 'v1Pull', bodyIncludes: '"ERP-1"' });
 		const parameters = createParameters('v1', true, { ifErpOrderIdExists: choice });
 		const [item] = (await h.run(parameters, INPUT.slice(0, 1), CONTINUE)).json(NODE);
 		expect(item).toMatchObject({ retrySafe: safe, mayHaveBeenCreated: true, erp_order_id: 'ERP-1', customer_name: 'Asha Rao' });

@@ -129,3 +129,19 @@ export function v1ExampleParameters(): IDataObject {
 		orderFields: { remarks: 'testing' },
 	};
 }
+
+/**
+ * The requests the sandbox received, named: the search check of a run
+ * ('probe': the ERP Order ID no order has; 'sample': recent orders),
+ * `lookup:<ERP Order ID>` for a search by ERP Order ID, else the API name.
+ */
+export function calls(sandbox: KaptureSandbox): string[] {
+	return sandbox.requests().map((entry) => {
+		const body = (entry.body ?? {}) as IDataObject;
+		if (entry.api !== 'v1Pull') return entry.api;
+		const erpOrderId = typeof body.erpOrderId === 'string' ? body.erpOrderId : '';
+		if (erpOrderId.startsWith('n8n-kapture-probe-')) return 'probe';
+		if (erpOrderId !== '') return `lookup:${erpOrderId}`;
+		return body.createStartDate !== undefined ? 'sample' : 'v1Pull';
+	});
+}

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { errorMessage, NODE, setup, type Harness } from './setup';
+import { calls, errorMessage, NODE, setup, type Harness } from './setup';
 
 let h: Harness;
 
@@ -53,9 +53,9 @@ describe('Create or Update (v1)', () => {
 				erp_order_id: 'ERP-100',
 			}),
 		]);
-		// One lookup, then the add.
-		expect(h.sandbox.requests().map((r) => r.api)).toEqual(['v1Pull', 'v1AddUpdate']);
-		expect(h.bodies('v1Pull')[0]).toMatchObject({ cmId: h.sandbox.credentials.cmId, erpOrderId: 'ERP-100' });
+		// The run's check of the search (an empty account has no order to check against), one lookup, then the add.
+		expect(calls(h.sandbox)).toEqual(['probe', 'sample', 'lookup:ERP-100', 'v1AddUpdate']);
+		expect(h.bodies('v1Pull')[2]).toMatchObject({ cmId: h.sandbox.credentials.cmId, erpOrderId: 'ERP-100' });
 	});
 
 	it('updates the order that has the ERP Order ID, and says so', async () => {
@@ -139,7 +139,8 @@ describe('Create or Update (partner)', () => {
 		expect(h.sandbox.listOrders()).toHaveLength(1);
 		expect(h.sandbox.getOrder(order.id)).toMatchObject({ shippingAddress: 'second' });
 		expect(updated.json(NODE)).toEqual([expect.objectContaining({ operation: 'updated', order_id: String(order.id) })]);
-		expect(h.sandbox.requests().map((r) => r.api)).toEqual(['v1Pull', 'orderPush']);
+		// The check of the search looks up an order it sampled (this one), then the item's lookup.
+		expect(calls(h.sandbox)).toEqual(['probe', 'sample', 'lookup:ERP-200', 'lookup:ERP-200', 'orderPush']);
 		expect((h.bodies('orderPush')[0] as IDataObject[])[0]).toMatchObject({ order_id: String(order.id), erp_order_id: 'ERP-200' });
 	});
 

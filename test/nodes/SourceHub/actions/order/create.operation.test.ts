@@ -128,19 +128,18 @@ describe('Create: many items, in parallel, each order once', () => {
 });
 
 describe('Create is a write: retried only when SourceHub provably did not process it', () => {
-	it.each([
-		['429 Too Many Requests', 'rateLimit'],
-		['503 Service Unavailable', 'unavailable'],
-	] as const)('%s: retried, and the order is placed once', async (_name, kind) => {
+	it('429 Too Many Requests: retried, and the order is placed once', async () => {
 		h.sandbox.fillCart(CUSTOMER, [{ productId: PRODUCT, quantity: 1 }]);
-		h.sandbox.faults.script({ kind, api: 'createOrder', retryAfterSeconds: 0 }, { kind, api: 'createOrder', retryAfterSeconds: 0 });
+		h.sandbox.faults.script({ kind: 'rateLimit', api: 'createOrder', retryAfterSeconds: 0 }, { kind: 'rateLimit', api: 'createOrder', retryAfterSeconds: 0 });
 		const result = await h.run(create(byId(CUSTOMER)));
 		expect(result.error).toBeUndefined();
-		expect(h.requests('createOrder').map((entry) => entry.status)).toEqual([kind === 'rateLimit' ? 429 : 503, kind === 'rateLimit' ? 429 : 503, 200]);
+		expect(h.requests('createOrder').map((entry) => entry.status)).toEqual([429, 429, 200]);
 		expect(h.sandbox.counts().orders).toBe(1);
 	});
 
 	it.each([
+		// A proxy may answer 503 after forwarding the request.
+		['a 503', 'unavailable', /SourceHub is unavailable \(503 Service Unavailable\)/],
 		['a 500', 'serverError', /SourceHub had an internal error \(500\): "Something went wrong\."/],
 		['a connection reset', 'reset', /SourceHub closed the connection before answering/],
 		['a 502 HTML page', 'html', /SourceHub answered the create sales order request with a page that is not JSON \(HTTP 502\)/],
