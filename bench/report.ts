@@ -175,17 +175,32 @@ const RATIOS: ReadonlyArray<[string, string, string]> = [
 	['our node (Order JSON) / Edit Fields (JSON)', 'ours-default-json', 'set-json'],
 	['our node (fields) / HTTP Request node (fields)', 'ours-default', 'http-node-fields'],
 	['our node (Order JSON) / HTTP Request node (JSON)', 'ours-default-json', 'http-node'],
-	['our node (fields) / raw client', 'ours-default', 'raw-100'],
 ];
 
+/**
+ * Each ratio is taken within a round (the two contenders ran minutes apart at
+ * most, under the same load), the baseline taken off each, then the median of
+ * the rounds: a drift of the machine over the phase cancels out.
+ */
+function pairedRatio(rows: AddRow[], a: string, b: string): number | undefined {
+	const find = (id: string) => rows.find((r) => r.id === id && r.latencyMs === 0);
+	const [x, y, base] = [find(a), find(b), find('noop')];
+	if (!x || !y || x.allCpuMs.length === 0 || x.allCpuMs.length !== y.allCpuMs.length) return undefined;
+	const ratios = x.allCpuMs.map((cpu, round) => {
+		const baseline = base?.allCpuMs[round] ?? 0;
+		return (cpu - baseline) / (y.allCpuMs[round] - baseline);
+	});
+	const sorted = ratios.sort((p, q) => p - q);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 export function loadRatios(asFound: AddRow[], busy: AddRow[]): LoadRatioRow[] {
-	const cpu = (rows: AddRow[], id: string) => rows.find((r) => r.id === id && r.latencyMs === 0)?.cpuMsPerItem?.median;
 	const result: LoadRatioRow[] = [];
 	for (const [what, a, b] of RATIOS) {
-		const [a1, b1, a2, b2] = [cpu(asFound, a), cpu(asFound, b), cpu(busy, a), cpu(busy, b)];
-		if (!a1 || !b1 || !a2 || !b2) continue;
-		const r1 = a1 / b1;
-		const r2 = a2 / b2;
+		const r1 = pairedRatio(asFound, a, b);
+		const r2 = pairedRatio(busy, a, b);
+		if (!r1 || !r2) continue;
 		result.push({ what, asFound: round3(r1), busy: round3(r2), change: round3(Math.abs(r2 / r1 - 1)) });
 	}
 	return result;
@@ -201,7 +216,7 @@ function loadTable(asFound: AddRow[], busy: AddRow[]): string {
 
 function ratioTable(rows: LoadRatioRow[]): string {
 	return table(
-		['CPU ratio', 'load as found', 'one core busy', 'change'],
+		['CPU ratio (median of the rounds\' own ratios)', 'load as found', 'one core busy', 'change'],
 		rows.map((row) => [row.what, `${row.asFound.toFixed(3)}×`, `${row.busy.toFixed(3)}×`, `${(row.change * 100).toFixed(1)} %`]),
 	);
 }
@@ -557,11 +572,11 @@ function howMeasured(r: BenchResults): string[] {
 	}
 	lines.push(
 		`- Add scenarios: every run against a freshly reset sandbox (a child process of its own, 127.0.0.1, latency injected per request; peak in flight counted`,
-		`  by the sandbox); contenders alternate, the order reversed every other round; ${r.rounds} rounds, median shown with the lowest and highest round (the 429`,
+		`  by the sandbox); contenders alternate, the order reversed every other round; rounds as in the set-up, median shown with the lowest and highest round (the 429`,
 		'  scenario: one round). Warm-up runs first, not measured. Return All, the trigger and exactly-once run our node in the in-process harness (they count',
 		'  requests and outcomes, not n8n overhead).',
 		'- **Load**: a 2-core machine shared with other engineers\' jobs. Wall times and items/s move with that load; CPU per item does not (see "CPU at two',
-		'  machine loads", where the 0 ms rounds are run again with a busy loop of the bench\'s own on one core).',
+		'  machine loads", where 0 ms rounds with a busy loop of the bench\'s own on one core alternate with rounds without it).',
 	);
 	return lines;
 }
@@ -617,8 +632,9 @@ export function markdown(r: BenchResults): string {
 			? [
 					'### CPU at two machine loads',
 					'',
-					'The 0 ms rounds once more, with a busy loop of the bench\'s own on one of the two cores (the other engineers\' jobs keep running too). Items/s',
-					'drop; CPU per item, and above all the ratios between contenders, stay put.',
+					'The 0 ms rounds at the load as found, and as many with a busy loop of the bench\'s own on one of the two cores (the other engineers\' jobs keep',
+					'running too), the two alternating round by round. Items/s drop; CPU per item, and above all the ratios between contenders, stay put. Single runs',
+					'scatter by about ±10 % (see the lowest and highest round), so each ratio is taken within a round and the median of the rounds compared.',
 					'',
 					loadTable(r.add, r.addLoaded),
 					'',

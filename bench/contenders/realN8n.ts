@@ -14,6 +14,7 @@
 // a fresh clone needs no build and the repo's dist/ is left alone.
 
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -335,6 +336,26 @@ export async function startRealN8n(
 	}
 }
 
+/**
+ * A POST on a connection of its own (no keep-alive pool): a pooled socket that
+ * n8n closed meanwhile failed two webhook calls made at once ("fetch failed"),
+ * and whether n8n had received such a call cannot be known.
+ */
+function postOnFreshConnection(url: string, timeoutMs: number): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const request = httpRequest(url, { method: 'POST', agent: false, timeout: timeoutMs, headers: { 'content-length': '0' } }, (response) => {
+			let body = '';
+			response.setEncoding('utf8');
+			response.on('data', (chunk: string) => (body += chunk));
+			response.on('end', () => resolve(body));
+			response.on('error', reject);
+		});
+		request.on('timeout', () => request.destroy(new Error(`no answer in ${timeoutMs} ms`)));
+		request.on('error', reject);
+		request.end();
+	});
+}
+
 /** POSTs to the workflow's webhook (answered when the run ends), then reads the run data over REST. */
 async function runByWebhook(instance: Instance, workflowId: string, path: string, total: number, pid?: number): Promise<RealN8nRunOutcome> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
@@ -349,10 +370,10 @@ async function runByWebhook(instance: Instance, workflowId: string, path: string
 	const started = process.hrtime.bigint();
 	let cliError: string | undefined;
 	try {
-		const response = await fetch(`${instance.baseUrl}/webhook/${path}`, { method: 'POST', signal: AbortSignal.timeout(600_000) });
-		await response.text();
+		await postOnFreshConnection(`${instance.baseUrl}/webhook/${path}`, 600_000);
 	} catch (error) {
-		cliError = `webhook call failed: ${(error as Error).message}`;
+		const cause = (error as { cause?: { message?: string } }).cause?.message;
+		cliError = `webhook call failed: ${(error as Error).message}${cause ? ` (${cause})` : ''}`;
 	}
 	const ended = process.hrtime.bigint();
 	// Read before the REST calls below, which n8n serves on the same process.

@@ -180,11 +180,21 @@ function spread(values: number[], digits: number): Spread {
 export async function runAddScenario(
 	sandbox: RemoteSandbox,
 	contenders: AddContender[],
-	settings: { latencyMs: number; rate429: number; items: number; rounds: number; faultSeed: number; label: string; load?: string },
+	settings: {
+		latencyMs: number;
+		rate429: number;
+		items: number;
+		rounds: number;
+		faultSeed: number;
+		label: string;
+		load?: string;
+		/** Number of the first round (rounds interleaved with other calls keep alternating the order). */
+		firstRound?: number;
+	},
 ): Promise<AddRow[]> {
 	const rows = new Map<string, AddRow>();
 	for (let round_ = 0; round_ < settings.rounds; round_++) {
-		const order = round_ % 2 === 0 ? contenders : [...contenders].reverse();
+		const order = (round_ + (settings.firstRound ?? 0)) % 2 === 0 ? contenders : [...contenders].reverse();
 		for (const contender of order) {
 			await sandbox.reset();
 			await sandbox.setLatency(settings.latencyMs);
@@ -260,6 +270,37 @@ export async function runAddScenario(
 		}
 	}
 	await sandbox.faultsClear();
+	return summarize(contenders.map((contender) => rows.get(contender.id) as AddRow));
+}
+
+/** The rows of several calls of runAddScenario for the same contenders, as one (rounds appended in order). */
+export function mergeRounds(calls: AddRow[][]): AddRow[] {
+	if (calls.length === 0) return [];
+	const merged = calls[0].map((row) => ({ ...row, allWallMs: [...row.allWallMs], allCpuMs: [...row.allCpuMs], allRunWallMs: row.allRunWallMs && [...row.allRunWallMs] }));
+	for (const call of calls.slice(1)) {
+		for (const row of merged) {
+			const more = call.find((r) => r.id === row.id);
+			if (!more) continue;
+			row.runs += more.runs;
+			row.allWallMs.push(...more.allWallMs);
+			row.allCpuMs.push(...more.allCpuMs);
+			if (more.allRunWallMs) row.allRunWallMs = [...(row.allRunWallMs ?? []), ...more.allRunWallMs];
+			row.peakInFlight = Math.max(row.peakInFlight, more.peakInFlight);
+			row.requests = Math.max(row.requests, more.requests);
+			row.answered429 = Math.max(row.answered429, more.answered429);
+			row.failedItems = Math.max(row.failedItems, more.failedItems);
+			row.createdOrders = Math.min(row.createdOrders, more.createdOrders);
+			row.duplicateOrders = Math.max(row.duplicateOrders, more.duplicateOrders);
+			row.missingOrders = Math.max(row.missingOrders, more.missingOrders);
+			row.runError = row.runError ?? more.runError;
+		}
+	}
+	return summarize(merged);
+}
+
+/** Medians and spreads from the rounds' figures; inside n8n the baseline's CPU is taken off. */
+function summarize(list: AddRow[]): AddRow[] {
+	const rows = new Map(list.map((row) => [row.id, row]));
 	const baseline = rows.get('noop');
 	const baselineCpuMs = baseline?.allCpuMs.length ? median(baseline.allCpuMs) : 0;
 	for (const row of rows.values()) {
@@ -273,5 +314,5 @@ export async function runAddScenario(
 			row.cpuMsPerItem = spread(row.allCpuMs.map((ms) => (ms - subtract) / row.items), 3);
 		}
 	}
-	return contenders.map((contender) => rows.get(contender.id) as AddRow);
+	return list;
 }
