@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { triggerProperties } from './trigger/description';
-import { pollNewOrders } from './trigger/poll';
+import { pollOrders } from './trigger/poll';
 
 /**
  * Fires once for every new Kapture order. Kapture has no webhooks, so the
@@ -21,11 +21,11 @@ export class KaptureOrderTrigger implements INodeType {
 		icon: { light: 'file:kapture.svg', dark: 'file:kapture.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: 'New order',
+		subtitle: '={{ ({ newOrder: "New order", updatedOrder: "Updated order", newOrUpdatedOrder: "New or updated order" })[$parameter["event"]] }}',
 		// n8n's nodes panel shows this text for the Kapture Order + Trigger pair
 		// (the merged entry takes the trigger's description), so it covers both,
 		// as n8n's own n8n / n8n Trigger pair does.
-		description: 'Create, update, read and record payments for orders in Kapture CRM, and start workflows on new orders',
+		description: 'Create, update, read and record payments for orders in Kapture CRM, and start workflows on new or changed orders',
 		defaults: {
 			name: 'Kapture Order Trigger',
 		},
@@ -42,6 +42,6 @@ export class KaptureOrderTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		return await pollNewOrders.call(this);
+		return await pollOrders.call(this);
 	}
 }

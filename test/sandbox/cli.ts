@@ -17,6 +17,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --rate-limit <n>            account-wide limit: at most n requests a second, 429 beyond (default none)
   --sourcehub-port <n>        the SourceHub sandbox's port (default: --port + 1; 0 = any free port)
   --search-delay <ms>         new API orders stay out of searches this long (default 0)
+  --ties shuffled             pulls return orders with equal dates in a new order on every request (default: by id)
   --attr1-choices <a,b,...>   generated orders take custom attribute 1 from these values
                               (default: a sales channel: '', web, store, phone)
   --sourcehub-refill-carts    SourceHub fills a customer's cart again after placing an order
@@ -49,6 +50,15 @@ function parseArgs(argv: string[]): CliOptions {
 		}
 		if (flag === '--quiet') {
 			options.logRequests = false;
+			continue;
+		}
+		if (flag === '--ties') {
+			const order = inline ?? argv[++i];
+			if (order !== 'id' && order !== 'shuffled') {
+				console.error(`--ties must be 'id' or 'shuffled'.\n${USAGE}`);
+				process.exit(2);
+			}
+			options.tieOrder = order;
 			continue;
 		}
 		if (flag === '--sourcehub-refill-carts') {

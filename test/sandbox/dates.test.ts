@@ -103,6 +103,15 @@ describe('dates in the account timezone', () => {
 			expect(sb.requests().map((r) => r.at)).toEqual([MAY_8_IST, MAY_8_IST + 90_000]);
 		});
 
+		test('lastModificationTime is the clock of the write, whatever date the order is given', async () => {
+			const added = await addOrder(sb, v1AddBody({ order: { create_date: '2024-05-12 09:00' } }));
+			const id = added.body.Order.order_id;
+			expect(sb.getOrder(id)?.lastModificationTime).toBe(MAY_8_IST);
+			sb.clock.advance(60_000);
+			await addOrder(sb, v1AddBody({ order: { update: true, order_id: String(id), remarks: 'edited' } }));
+			expect(sb.getOrder(id)?.lastModificationTime).toBe(MAY_8_IST + 60_000);
+		});
+
 		test('create_date in a write is read in the account timezone', async () => {
 			const v1Res = await addOrder(sb, v1AddBody({ order: { create_date: '2024-05-08 10:15:00' } }));
 			expect(sb.getOrder(v1Res.body.Order.order_id)!.createDate).toBe(MAY_8_IST + 10.25 * HOUR);

@@ -6,7 +6,7 @@ import { formatLocal, parseDateSpan, parseIsoDay } from './dates';
 import { partnerFailed, type Reply, type Settings } from './reply';
 import type { SandboxCustomer, SandboxEnquiry, SandboxOrder, SandboxProductLine } from './types';
 import type { Store } from './store';
-import { walk } from './v1';
+import { walk, walkShuffled } from './v1';
 import { decimal, isBlank, isObject, text, truthy, wholeNumber, type JsonObject } from './values';
 
 /** Exact texts clients have to recognise (documented by Kapture). */
@@ -269,7 +269,10 @@ export function pullByDates(store: Store, settings: Settings, body: unknown): Re
 	if (enquiryId !== undefined) predicates.push((o) => o.enquiryId === enquiryId);
 	const hidden = store.hiddenFromSearch();
 	if (hidden) predicates.push((o) => !hidden.has(o.id));
-	const page = walk(index.items, lo, hi, false, predicates, startPosition, count);
+	const page =
+		settings.tieOrder === 'shuffled'
+			? walkShuffled(index.items, lo, hi, false, predicates, startPosition, count, index.key, settings.tieRandom)
+			: walk(index.items, lo, hi, false, predicates, startPosition, count);
 	// Kapture reports an empty page as a failure; clients must read it as "no more orders".
 	if (page.length === 0) return partnerFailed(NO_ORDERS_MESSAGE);
 	return { status: 200, body: { orders: page.map((o) => toPartnerOrder(o, settings.tzMinutes)), status: 'success' } };

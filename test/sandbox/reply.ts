@@ -21,8 +21,14 @@ export interface Settings {
 	partnerWindowHours: number;
 	defaultPullLimit: number;
 	apiUserId: number;
+	/** How pulls order records with equal sort keys: by id, or shuffled anew on every request. */
+	tieOrder: TieOrder;
+	/** Draws the shuffles of `tieOrder: 'shuffled'`. */
+	tieRandom: () => number;
 	pull: PullBehaviour;
 }
+
+export type TieOrder = 'id' | 'shuffled';
 
 /** v1 failure: lower-case keys. */
 export function v1Failed(message: string, status = 200): Reply {

@@ -10,7 +10,8 @@ import { AFTER_STORING, FaultController } from './faults';
 import { readBody, RequestLog, SandboxHttp, sendReply } from './http';
 import { Leak, type LeakOptions } from './leak';
 import { classifyPushBody, getOrder, orderPush, payment, pullByDates } from './partner';
-import { htmlPage, partnerFailed, v1Failed, type Reply, type Settings } from './reply';
+import { htmlPage, partnerFailed, v1Failed, type Reply, type Settings, type TieOrder } from './reply';
+import { Prng } from './random';
 import { copyOrder, Store } from './store';
 import type {
 	ApiName,
@@ -122,6 +123,8 @@ export class Sandbox implements KaptureSandbox {
 			partnerWindowHours: options.partnerWindowHours ?? DEFAULTS.partnerWindowHours,
 			defaultPullLimit: options.defaultPullLimit ?? DEFAULTS.defaultPullLimit,
 			apiUserId: options.apiUserId ?? DEFAULTS.apiUserId,
+			tieOrder: options.tieOrder ?? 'id',
+			tieRandom: ((random) => () => random.next())(new Prng(options.dataSeed ?? DEFAULTS.dataSeed)),
 			pull: {
 				erpOrderIdSearch: options.erpOrderIdSearch ?? (options.literalDocs ? 'ignored' : 'filters'),
 				recordsWithoutErpOrderId: options.recordsWithoutErpOrderId ?? Boolean(options.literalDocs),
@@ -182,6 +185,19 @@ export class Sandbox implements KaptureSandbox {
 
 	accountRateLimitStats(): ReturnType<KaptureSandbox['accountRateLimitStats']> {
 		return this.accountLimit.stats();
+	}
+
+	setCredentials(update: { username?: string; password?: string; authKey?: string }): void {
+		for (const key of ['username', 'password', 'authKey'] as const) {
+			const value = update[key];
+			if (value === undefined) continue;
+			this.auth[key] = value;
+			this.credentials[key] = value;
+		}
+	}
+
+	setTieOrder(order: TieOrder): void {
+		this.settings.tieOrder = order;
 	}
 
 	setSearchDelay(ms: number): void {
@@ -280,6 +296,8 @@ export class Sandbox implements KaptureSandbox {
 		const queryAt = rawUrl.indexOf('?');
 		const path = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
 		const method = req.method ?? 'GET';
+		// Kapture's clock, as every HTTP server states it: the sandbox's own (frozen in tests).
+		res.setHeader('Date', new Date(this.clock.now()).toUTCString());
 		const entry: RequestLogEntry = {
 			seq: ++this.seq,
 			at: this.clock.now(),

@@ -87,6 +87,12 @@ export interface SandboxOptions {
 	 */
 	searchDelayMs?: number;
 	/**
+	 * How the v1 pull and the partner pull order records with equal sort keys:
+	 * `'id'` (default) or `'shuffled'`, a new random order on every request, as
+	 * MySQL or Elasticsearch may do under LIMIT/OFFSET (`setTieOrder`, CLI `--ties shuffled`).
+	 */
+	tieOrder?: 'id' | 'shuffled';
+	/**
 	 * Generated orders (seed, `seedOrders`, `POST /__sandbox/orders`) take their
 	 * custom attribute 1 from these values instead of a sales channel ('', web,
 	 * store, phone). The demo puts SourceHub customer ids here, so every sample
@@ -331,6 +337,10 @@ export interface KaptureSandbox {
 	accountRateLimitStats(): AccountRateLimitStats;
 	/** See SandboxOptions.searchDelayMs; applies to orders created from now on. */
 	setSearchDelay(ms: number): void;
+	/** Changes the accepted secrets from now on, as an administrator rotating them in Kapture would. */
+	setCredentials(update: { username?: string; password?: string; authKey?: string }): void;
+	/** See SandboxOptions.tieOrder. */
+	setTieOrder(order: 'id' | 'shuffled'): void;
 	/** Changes how the v1 pull searches by ERP Order ID (see PullBehaviour); the rest is kept. */
 	setPullBehaviour(behaviour: Partial<PullBehaviour>): void;
 	pullBehaviour(): PullBehaviour;

@@ -346,11 +346,16 @@ function pull(store: Store, settings: Settings, body: JsonObject): SandboxOrder[
 		if (from !== undefined) lo = index.lowerBound(from);
 		if (to !== undefined) hi = index.upperBound(to);
 	}
-	if (from !== undefined) keep((o) => o.createDate >= from);
-	if (to !== undefined) keep((o) => o.createDate <= to);
+	// On the createDate index, lo/hi already hold the date bounds.
+	const boundedByIndex = !seed && index === store.byCreateDate;
+	if (from !== undefined && !boundedByIndex) keep((o) => o.createDate >= from);
+	if (to !== undefined && !boundedByIndex) keep((o) => o.createDate <= to);
 	const hidden = store.hiddenFromSearch();
 	if (hidden) keep((o) => !hidden.has(o.id));
 
+	if (settings.tieOrder === 'shuffled') {
+		return walkShuffled(items, lo, hi, descending, predicates, offset, limit, index.key, settings.tieRandom);
+	}
 	return walk(items, lo, hi, descending, predicates, offset, limit);
 }
 
@@ -397,6 +402,65 @@ export function walk(
 		else page.push(order);
 	}
 	return page;
+}
+
+/**
+ * Like `walk`, but records with equal sort keys come in a new random order
+ * on every request, as MySQL or Elasticsearch may return ties under
+ * LIMIT/OFFSET: a page boundary inside a tie group then shows some of the
+ * group twice and some never. Which records hold which positions by key does
+ * not change.
+ */
+export function walkShuffled(
+	items: SandboxOrder[],
+	lo: number,
+	hi: number,
+	descending: boolean,
+	predicates: Predicate[],
+	offset: number,
+	limit: number,
+	keyOf: (order: SandboxOrder) => number,
+	random: () => number,
+): SandboxOrder[] {
+	// Every match from the start of the group at `offset` to the end of the group at the page's last position.
+	let window: SandboxOrder[] = [];
+	let windowStart = offset;
+	let before: SandboxOrder[] = [];
+	let beforeStart = 0;
+	let position = 0;
+	const step = descending ? -1 : 1;
+	for (let i = descending ? hi - 1 : lo; i >= lo && i < hi; i += step) {
+		const order = items[i];
+		if (predicates.length > 0 && !predicates.every((p) => p(order))) continue;
+		const key = keyOf(order);
+		if (position < offset) {
+			// Only the group running into the page matters.
+			if (before.length === 0 || keyOf(before[0]) !== key) {
+				before = [];
+				beforeStart = position;
+			}
+			before.push(order);
+		} else {
+			if (position >= offset + limit && keyOf(window[window.length - 1]) !== key) break;
+			if (position === offset && before.length > 0 && keyOf(before[0]) === key) {
+				window = before;
+				windowStart = beforeStart;
+			}
+			window.push(order);
+		}
+		position++;
+	}
+	// Shuffle within each tie group (Fisher-Yates), then cut the page out.
+	let groupStart = 0;
+	for (let i = 1; i <= window.length; i++) {
+		if (i < window.length && keyOf(window[i]) === keyOf(window[groupStart])) continue;
+		for (let j = i - 1; j > groupStart; j--) {
+			const k = groupStart + Math.floor(random() * (j - groupStart + 1));
+			[window[j], window[k]] = [window[k], window[j]];
+		}
+		groupStart = i;
+	}
+	return window.slice(offset - windowStart, offset - windowStart + limit);
 }
 
 const NOT_IN_DOCUMENTED_RECORD = ['erpOrderId', ...Array.from({ length: 15 }, (_, i) => `attr${i + 1}`)];

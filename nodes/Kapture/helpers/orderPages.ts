@@ -4,6 +4,8 @@ import { calendarDays } from '../../shared/helpers/calendar';
 import {
 	kaptureRequest,
 	readPages,
+	type FetchPage,
+	type ListOrder,
 	type Page,
 	type PagingOptions,
 	type RequestOptions,
@@ -19,19 +21,42 @@ export function ordersIn(data: IDataObject | IDataObject[], key: string): IDataO
 }
 
 /**
- * Pages of a v1 pull (`limit`/`offset`). `filters` must already hold `cmId`
- * and at least one filter; `limit` and `offset` are sent as strings, like
- * Kapture's own example.
+ * One page of a v1 pull (`limit`/`offset`). `filters` must already hold
+ * `cmId` and at least one filter; `limit` and `offset` are sent as strings,
+ * like Kapture's own example. `options` is asked afresh for each request
+ * (the trigger shortens timeouts as its time runs out).
  */
+export function v1PullPage(
+	this: TransportContext,
+	filters: IDataObject,
+	options: () => RequestOptions,
+): FetchPage {
+	return async (offset, limit) => {
+		const body = { ...filters, limit: String(limit), offset: String(offset) };
+		return ordersIn(await kaptureRequest.call(this, 'v1Pull', body, options()), 'order_details');
+	};
+}
+
+/**
+ * Kapture lists v1 pull results newest first (by createDate). Not documented,
+ * so the pager checks every page and falls back to joining pages on ids.
+ */
+export const V1_PULL_ORDER: ListOrder = {
+	keyOf(order) {
+		const value = order.createDate;
+		const date = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+		return typeof date === 'number' && Number.isFinite(date) ? date : undefined;
+	},
+	descending: true,
+};
+
+/** Pages of a v1 pull (see v1PullPage). */
 export function pullV1Pages(
 	this: TransportContext,
 	filters: IDataObject,
 	options: OrderPageOptions,
 ): AsyncGenerator<Page> {
-	return readPages(async (offset, limit) => {
-		const body = { ...filters, limit: String(limit), offset: String(offset) };
-		return ordersIn(await kaptureRequest.call(this, 'v1Pull', body, options), 'order_details');
-	}, options);
+	return readPages(v1PullPage.call(this, filters, () => options), options);
 }
 
 /**

@@ -3,157 +3,355 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { PullFilterError, pullFiltersToBody } from '../descriptions/pullFilters';
 import { boundedNumber } from '../../shared/helpers/numbers';
+import { DEFAULT_TIMEOUT_MS, forgetCredentials, readPages, type FetchPage, type RequestOptions } from '../../shared/transport';
 import { accountId } from '../helpers/account';
-import { pullV1Pages } from '../helpers/orderPages';
-import { DEFAULT_MAX_ORDERS_PER_POLL, DEFAULT_OVERLAP_MINUTES } from './description';
+import { v1PullPage } from '../helpers/orderPages';
+import { initialWatch, mergeWatches, readWatch, selectChanges, watchKeyOf, type WatchState } from './changes';
+import { DEFAULT_MAX_ORDERS_PER_POLL, DEFAULT_OVERLAP_MINUTES, DEFAULT_WATCH_DAYS, MAX_WATCH_DAYS, type TriggerEvent } from './description';
+import { readWatchWindow, type WatchRead } from './watchWindow';
+import { finishedSince, pollsFinished, recordPoll } from './concurrentPolls';
 import {
-	compareKeys,
 	filterKeyOf,
+	handledTest,
 	initialState,
+	kaptureNowFromDate,
+	kaptureNowFromOrders,
 	lookbackToMs,
+	mergeStates,
+	orderKey,
 	probeStartDay,
 	queryStartDay,
 	readState,
 	sameState,
+	seenFrom,
 	selectNew,
 	windowStart,
+	type OrderKey,
 	type TriggerState,
+	type WindowRead,
 } from './pollState';
-import { pagingFailure, readOrders, type ReadEntry, type ReadResult } from './readOrders';
+import { NEWEST_FIRST, pagingFailure, PollOutOfTime, readNewest, readWindow } from './readWindow';
 
 /** Orders asked for per request. Kapture may cap pages lower; the pager notices. */
 export const PAGE_SIZE = 100;
 
-/** Where the trigger keeps its state in the node's static data. */
+/** Where the trigger keeps its state in the node's static data: new orders, and changes. */
 export const STATE_KEY = 'kaptureOrderTrigger';
+export const WATCH_KEY = 'kaptureOrderTriggerChanges';
+
+/** Day a manual fetch falls back to when the recent days are empty: before any Kapture order. */
+export const EARLIEST_DAY = '2000-01-01';
+
+/**
+ * n8n's default poll budget (n8n-core's PollContext, 2.x). A shorter one means
+ * n8n's durable poll scheduler runs the poll, with a copy of the static data
+ * of its own (see concurrentPolls.ts); n8n 1.x has no budget at all.
+ */
+const DEFAULT_N8N_POLL_BUDGET_MS = 5 * 60_000;
 
 interface TriggerSettings {
+	event: TriggerEvent;
 	filters: IDataObject;
+	filterKey: string;
 	cap: number;
 	overlapMs: number;
 	lookbackMs: number;
-	cmId: number;
+	watchFields: string[];
+	watchDays: number;
 }
 
-async function readSettings(this: IPollFunctions): Promise<TriggerSettings> {
-	const node = this.getNode();
+/**
+ * Every node parameter, read before the poll's first `await`: on n8n 2.40.7 a
+ * second poll of the workflow that ends meanwhile releases the expression
+ * isolate this poll would need for a later read ("No bridge acquired").
+ */
+function readSettings(context: IPollFunctions): TriggerSettings {
+	const node = context.getNode();
 	let filters: IDataObject = {};
 	try {
-		filters = pullFiltersToBody(this.getNodeParameter('filters', {}) as IDataObject);
+		filters = pullFiltersToBody(context.getNodeParameter('filters', {}) as IDataObject);
 	} catch (error) {
 		throw error instanceof PullFilterError
 			? new NodeOperationError(node, error.message)
 			: new NodeOperationError(node, error as Error);
 	}
-	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const cmId = await accountId(this);
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	const event = context.getNodeParameter('event', 'newOrder') as TriggerEvent;
+	const watching = event !== 'newOrder';
+	const watchFields = watching ? ((context.getNodeParameter('watchFields', []) as string[]) ?? []) : [];
+	const watchDays = watching ? Math.floor(boundedNumber(context.getNodeParameter('watchDays', DEFAULT_WATCH_DAYS), DEFAULT_WATCH_DAYS, 1, MAX_WATCH_DAYS)) : DEFAULT_WATCH_DAYS;
 	return {
+		event,
+		watchFields: [...watchFields],
+		watchDays,
 		filters,
+		filterKey: filterKeyOf(filters),
 		cap: Math.floor(boundedNumber(options.maxOrdersPerPoll, DEFAULT_MAX_ORDERS_PER_POLL, 1, 10_000)),
 		overlapMs: boundedNumber(options.overlapMinutes, DEFAULT_OVERLAP_MINUTES, 0, 1440) * 60_000,
-		lookbackMs: lookbackToMs(
-			boundedNumber(options.lookback, 0, 0, 100_000),
-			String(options.lookbackUnit ?? 'hours'),
-		),
-		cmId,
+		lookbackMs: lookbackToMs(boundedNumber(options.lookback, 0, 0, 100_000), String(options.lookbackUnit ?? 'hours')),
 	};
 }
 
-async function readFrom(
-	this: IPollFunctions,
-	settings: TriggerSettings,
-	day: string,
-	stopBelow: (newestSeen: number) => number | null,
-): Promise<ReadResult> {
-	const filters: IDataObject = { cmId: settings.cmId, ...settings.filters, createStartDate: day };
-	const fail = (message: string, description: string): never => {
-		throw new NodeOperationError(this.getNode(), message, { description });
+/** The poll's time: it stops reading (keeping what is complete) before n8n's budget runs out. */
+function pollClock(context: IPollFunctions) {
+	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : DEFAULT_N8N_POLL_BUDGET_MS;
+	const usable = Math.max(1000, Math.min(budget, DEFAULT_N8N_POLL_BUDGET_MS) * 0.9);
+	const started = Date.now();
+	const remaining = () => usable - (Date.now() - started);
+	return {
+		/** n8n's durable scheduler: each poll has its own copy of the static data. */
+		snapshots: budget < DEFAULT_N8N_POLL_BUDGET_MS,
+		check(): void {
+			if (remaining() < 500) throw new PollOutOfTime('The poll ran out of time');
+		},
+		requestOptions(onAnswer: RequestOptions['onAnswer']): RequestOptions {
+			const left = Math.max(500, remaining());
+			const timeoutMs = Math.min(DEFAULT_TIMEOUT_MS, left);
+			// Retries (429, 5xx) wait only as long as the poll can afford.
+			return { timeoutMs, onAnswer, retry: { maxTotalWaitMs: Math.max(0, left - timeoutMs) } };
+		},
 	};
-	const pages = pullV1Pages.call(this, filters, { pageSize: PAGE_SIZE, overlap: true, fail: pagingFailure(fail) });
-	return await readOrders(pages, { stopBelow, fail });
-}
-
-/** Day a probe falls back to when the recent window is empty: before any Kapture order. */
-export const EARLIEST_DAY = '2000-01-01';
-
-/**
- * The first read (activation, manual test). It starts a week (plus the
- * look-back) before the n8n host's date, which only bounds the query; if
- * that finds nothing (an idle account, or a host clock far ahead of
- * Kapture's), it asks again without a practical lower bound.
- */
-async function probe(
-	this: IPollFunctions,
-	settings: TriggerSettings,
-	stopBelow: (newestSeen: number) => number | null,
-): Promise<{ day: string; entries: ReadEntry[] }> {
-	const day = probeStartDay(Date.now(), settings.lookbackMs);
-	const first = await readFrom.call(this, settings, day, stopBelow);
-	if (first.entries.length > 0 || day <= EARLIEST_DAY) return { day, entries: first.entries };
-	const again = await readFrom.call(this, settings, EARLIEST_DAY, stopBelow);
-	return { day: EARLIEST_DAY, entries: again.entries };
-}
-
-function newestOf(entries: ReadEntry[]): ReadEntry | undefined {
-	let newest: ReadEntry | undefined;
-	for (const entry of entries) if (!newest || compareKeys(entry.key, newest.key) > 0) newest = entry;
-	return newest;
 }
 
 /**
  * One poll. Manual mode ("Fetch Test Event") returns the newest matching
- * order and leaves the state alone. The first poll of an active workflow only
- * records where Kapture stands. Every later poll reads the window, emits the
- * new orders oldest first (up to the cap), and stores the new state; the state
- * is written only once everything was read, so a failed poll changes nothing.
+ * order (for changes: the most recently changed one) and changes nothing.
+ * The first poll of an active workflow records what already exists. Every
+ * later poll reads Kapture, then decides what to emit against the state as
+ * it is when the reads end, with no `await` between that decision and the
+ * write, so polls that overlap never emit an order or a change twice; a
+ * failed poll changes nothing.
  */
-export async function pollNewOrders(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-	const settings = await readSettings.call(this);
+export async function pollOrders(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const settings = readSettings(this);
+	const manual = this.getMode() === 'manual';
+	const clock = pollClock(this);
+	const pollKey = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().id ?? this.getNode().name}`;
+	const pollsBefore = pollsFinished();
+	const wantsNew = settings.event !== 'updatedOrder';
+	const wantsChanges = settings.event !== 'newOrder';
+	const watchKey = watchKeyOf(settings.filterKey, settings.watchFields);
+	const storedAtStart = manual ? {} : this.getWorkflowStaticData('node');
+	const startState = wantsNew ? readState(storedAtStart[STATE_KEY], settings.filterKey) : undefined;
+	const startWatch = wantsChanges ? readWatch(storedAtStart[WATCH_KEY], watchKey) : undefined;
+	forgetCredentials(this);
+	const cmId = await accountId(this);
 
-	if (this.getMode() === 'manual') {
-		// Which order is newest is decided by Kapture's createDate, not the host clock.
-		const { entries } = await probe.call(this, settings, (newestSeen) => newestSeen);
-		const newest = newestOf(entries);
-		if (!newest) {
-			throw new NodeOperationError(this.getNode(), 'No order in Kapture matches the trigger', {
-				description:
-					'Kapture returned no order for these filters. Create an order in Kapture (or loosen the filters) and fetch again.',
-			});
+	// Kapture's clock, from the first answer that carries a Date header.
+	let dateHeaderNow: number | undefined;
+	const onAnswer = ({ headers }: { headers: IDataObject }) => {
+		dateHeaderNow ??= kaptureNowFromDate(headers.date);
+	};
+	const fail = (message: string, description: string): never => {
+		throw new NodeOperationError(this.getNode(), message, { description });
+	};
+	const fetchFrom = (day: string): FetchPage =>
+		v1PullPage.call(this, { cmId, ...settings.filters, createStartDate: day }, () => clock.requestOptions(onAnswer));
+	const outOfTime = (error: unknown) =>
+		error instanceof PollOutOfTime
+			? fail(
+					'Kapture answered too slowly for the trigger to read within the time n8n gives a poll',
+					'Nothing was emitted and nothing is lost; the next poll tries again.',
+				)
+			: error;
+
+	if (manual) {
+		try {
+			return await sample.call(this, settings, fetchFrom, () => dateHeaderNow, fail);
+		} catch (error) {
+			throw outOfTime(error);
 		}
-		return [this.helpers.returnJsonArray([newest.order])];
 	}
 
-	const staticData = this.getWorkflowStaticData('node');
-	const filterKey = filterKeyOf(settings.filters);
-	const state = readState(staticData[STATE_KEY], filterKey);
-
-	if (!state) {
-		// First activation (or new filters): start where Kapture stands now.
-		const { day, entries } = await probe.call(this, settings, (newestSeen) =>
-			settings.lookbackMs > 0 ? newestSeen : newestSeen - settings.overlapMs,
-		);
-		const initial = initialState({
-			filterKey,
-			found: entries.map((entry) => entry.key),
-			probeDay: day,
-			overlapMs: settings.overlapMs,
-			lookbackMs: settings.lookbackMs,
+	// Reads first (every await is here)...
+	let newRead: { initial: TriggerState } | { window: WindowRead<IDataObject> } | undefined;
+	if (wantsNew) {
+		if (!startState) {
+			try {
+				newRead = { initial: await activationState.call(this, settings, fetchFrom, () => dateHeaderNow) };
+			} catch (error) {
+				throw outOfTime(error);
+			}
+		} else {
+			const start = windowStart(startState, settings.overlapMs);
+			const read = await readWindow(fetchFrom(queryStartDay(startState, settings.overlapMs)), {
+				windowStart: start,
+				cap: settings.cap,
+				handled: handledTest(startState, settings.overlapMs),
+				handledInWindow: seenFrom(startState, start),
+				pageSize: PAGE_SIZE,
+				hint: startState.hint,
+				beforeRequest: () => clock.check(),
+				fail,
+			});
+			read.serverNow = dateHeaderNow ?? kaptureNowFromOrders(read.kept.map(({ order }) => order)) ?? null;
+			if (read.serverNow === null) {
+				// No Date header and no order to tell Kapture's clock: the host's only caps the horizon.
+				read.serverNow = Date.now();
+				read.serverNowFromHost = true;
+			}
+			newRead = { window: read };
+		}
+	}
+	let watchRead: WatchRead | undefined;
+	if (wantsChanges) {
+		watchRead = await readWatchWindow(fetchFrom, {
+			fields: settings.watchFields,
+			watchDays: settings.watchDays,
+			remembered: startWatch,
+			kaptureNow: () => dateHeaderNow,
+			fail,
 		});
-		staticData[STATE_KEY] = initial as unknown as IDataObject;
-		return null;
 	}
 
-	const start = windowStart(state, settings.overlapMs);
-	const { entries } = await readFrom.call(this, settings, queryStartDay(state, settings.overlapMs), () => start);
-	const selection = selectNew(state, entries, (entry) => entry.key, {
-		cap: settings.cap,
-		overlapMs: settings.overlapMs,
-	});
-	if (!sameState(selection.state, state)) {
-		staticData[STATE_KEY] = selection.state as unknown as IDataObject;
+	// ...then the decisions, on the live state, with no await from here to the return.
+	const staticData = this.getWorkflowStaticData('node');
+	const items: IDataObject[] = [];
+	if (newRead && 'initial' in newRead) {
+		// Another poll may have started the trigger meanwhile: its state stands.
+		if (!readState(staticData[STATE_KEY], settings.filterKey)) staticData[STATE_KEY] = newRead.initial as unknown as IDataObject;
+	} else if (newRead && startState) {
+		let live = readState(staticData[STATE_KEY], settings.filterKey) ?? startState;
+		if (clock.snapshots) {
+			// Each poll has its own copy: join what polls that ended meanwhile decided.
+			for (const other of finishedSince<TriggerState>(pollKey, pollsBefore)) live = mergeStates(live, other, settings.overlapMs);
+		}
+		const selection = selectNew(live, newRead.window, { cap: settings.cap, overlapMs: settings.overlapMs });
+		if (!sameState(selection.state, live) || staticData[STATE_KEY] === undefined) {
+			staticData[STATE_KEY] = selection.state as unknown as IDataObject;
+		}
+		recordPoll(pollKey, selection.state);
+		for (const order of selection.emit) items.push(wantsChanges ? { ...order, triggeredBy: 'newOrder' } : order);
 	}
-	if (selection.emit.length === 0) return null;
-	return [this.helpers.returnJsonArray(selection.emit.map((entry) => entry.order))];
+	if (watchRead) {
+		const watchPollKey = `${pollKey}\u0000changes`;
+		let live = readWatch(staticData[WATCH_KEY], watchKey) ?? startWatch;
+		if (live && clock.snapshots) {
+			for (const other of finishedSince<WatchState>(watchPollKey, pollsBefore)) live = mergeWatches(live, other);
+		}
+		if (!live) {
+			staticData[WATCH_KEY] = initialWatch(watchKey, watchRead.entries.map(({ watched }) => watched)) as unknown as IDataObject;
+		} else {
+			const room = settings.cap - items.length;
+			const entries = watchRead.entries.map(({ watched, order }) => ({ watched, order }));
+			const selection =
+				room > 0 && startWatch
+					? selectChanges(live, entries, {
+							fields: settings.watchFields,
+							cap: room,
+							forgetMissing: watchRead.complete ? new Set(Object.keys(startWatch.orders)) : undefined,
+						})
+					: { emit: [], state: live };
+			staticData[WATCH_KEY] = selection.state as unknown as IDataObject;
+			recordPoll(watchPollKey, selection.state);
+			for (const change of selection.emit) {
+				items.push({
+					...(change.order as IDataObject),
+					triggeredBy: 'orderUpdated',
+					previousLastModificationTime: change.previousLastModified,
+					changes: change.changes as unknown as IDataObject,
+				});
+			}
+		}
+	}
+	if (items.length === 0) return null;
+	return [this.helpers.returnJsonArray(items)];
+}
+
+/** "Fetch Test Event": the newest matching order, or for changes the most recently changed one. */
+async function sample(
+	this: IPollFunctions,
+	settings: TriggerSettings,
+	fetchFrom: (day: string) => FetchPage,
+	kaptureNow: () => number | undefined,
+	fail: (message: string, description: string) => never,
+): Promise<INodeExecutionData[][]> {
+	if (settings.event !== 'newOrder') {
+		const read = await readWatchWindow(fetchFrom, {
+			fields: settings.watchFields,
+			watchDays: settings.watchDays,
+			remembered: undefined,
+			kaptureNow,
+			fail,
+			keepAll: true,
+		});
+		const latest = read.entries.reduce<WatchRead['entries'][number] | undefined>(
+			(best, entry) => (!best || entry.watched.lastModified > best.watched.lastModified ? entry : best),
+			undefined,
+		);
+		if (!latest?.order) {
+			return fail(
+				'No order in the watch window matches the trigger',
+				`Kapture returned no order created in the last ${settings.watchDays} days for these filters. Change an order in Kapture (or loosen the filters) and fetch again.`,
+			);
+		}
+		// A sample of what a change looks like: the old values are not known here.
+		return [this.helpers.returnJsonArray([{ ...latest.order, triggeredBy: 'orderUpdated', previousLastModificationTime: null, changes: {} }])];
+	}
+	const recent = probeStartDay(Date.now(), settings.lookbackMs, settings.overlapMs);
+	const newest = (await readNewest(fetchFrom(recent), PAGE_SIZE)) ?? (await readNewest(fetchFrom(EARLIEST_DAY), PAGE_SIZE));
+	if (!newest) {
+		return fail(
+			'No order in Kapture matches the trigger',
+			'Kapture returned no order for these filters. Create an order in Kapture (or loosen the filters) and fetch again.',
+		);
+	}
+	return [this.helpers.returnJsonArray([newest])];
+}
+
+/**
+ * The first read of an activation: Kapture's clock, and every order at or
+ * above the window start (so none of them fires), read from the newest down.
+ */
+async function activationState(
+	this: IPollFunctions,
+	settings: TriggerSettings,
+	fetchFrom: (day: string) => FetchPage,
+	kaptureNow: () => number | undefined,
+): Promise<TriggerState> {
+	const hostDay = probeStartDay(Date.now(), settings.lookbackMs, settings.overlapMs);
+	const readFrom = async (day: string) => {
+		const found: OrderKey[] = [];
+		const orders: IDataObject[] = [];
+		const fail = (message: string, description: string): never => {
+			throw new NodeOperationError(this.getNode(), message, { description });
+		};
+		const pages = readPages(fetchFrom(day), { pageSize: PAGE_SIZE, order: NEWEST_FIRST, fail: pagingFailure(fail) });
+		for await (const page of pages) {
+			for (const order of page.records) {
+				const key = orderKey(order);
+				if (!key) continue;
+				found.push(key);
+				if (orders.length < PAGE_SIZE) orders.push(order);
+			}
+			// With a look-back nothing already there needs remembering: Kapture's clock is enough.
+			if (settings.lookbackMs > 0) break;
+			const now = kaptureNow() ?? kaptureNowFromOrders(orders);
+			const last = page.read[page.read.length - 1];
+			const lastKey = last === undefined ? undefined : orderKey(last);
+			if (page.joinedOn === 'key' && now !== undefined && lastKey && lastKey.createDate < now - settings.overlapMs) break;
+		}
+		return { found, orders };
+	};
+	let day = hostDay;
+	let { found, orders } = await readFrom(day);
+	const now = kaptureNow() ?? kaptureNowFromOrders(orders);
+	if (now !== undefined) {
+		// The host's clock chose the day; Kapture's may be days behind it.
+		const kaptureDay = probeStartDay(now, settings.lookbackMs, settings.overlapMs);
+		if (kaptureDay < day) {
+			day = kaptureDay;
+			({ found, orders } = await readFrom(day));
+		}
+	}
+	return initialState({
+		filterKey: settings.filterKey,
+		found,
+		serverNow: kaptureNow() ?? kaptureNowFromOrders(orders) ?? null,
+		probeDay: day,
+		overlapMs: settings.overlapMs,
+		lookbackMs: settings.lookbackMs,
+	});
 }
 
 export type { TriggerState };

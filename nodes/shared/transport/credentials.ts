@@ -29,6 +29,15 @@ export async function credentialsOf(context: TransportContext, type: string): Pr
 	return await credentials;
 }
 
+/**
+ * Drops the decrypted credentials kept for a context. A polling trigger's
+ * context lives as long as its activation, so each poll starts with this:
+ * a credential edited while the workflow is active is used by the next poll.
+ */
+export function forgetCredentials(context: TransportContext): void {
+	credentialsByContext.delete(context);
+}
+
 interface Cause {
 	name?: string;
 	message?: string;

@@ -12,10 +12,25 @@ export type {
 	Vendor,
 } from './types';
 export { DEFAULT_TIMEOUT_MS, vendorRequest } from './request';
+export { forgetCredentials } from './credentials';
 export { MIN_SECRET_LENGTH, REDACTED, Scrubber, scrubberFor, type SecretFields } from './secrets';
 export { deliveryOf } from './errors';
 export { findMessage, getCaseInsensitive, interpretAnswer, type Answer } from './answers';
-export { readPages, PagingError, type FetchPage, type Page, type PagingFailure, type PagingOptions } from './paging';
+export {
+	compareInList,
+	locateBoundary,
+	PagingError,
+	readPages,
+	readUpward,
+	type Boundary,
+	type FetchPage,
+	type ListOrder,
+	type Page,
+	type PagingFailure,
+	type PagingOptions,
+	type SortKey,
+	type UpwardPage,
+} from './paging';
 export { DEFAULT_RETRY, type RetrySettings } from './retry';
 export { RequestScheduler } from './scheduler';
 export { PACE_MARGIN, PaceController, type PaceSettings, type PaceState } from './pace';

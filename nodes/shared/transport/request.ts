@@ -135,6 +135,7 @@ export async function vendorRequest<Name extends string>(
 		if (result.sent) {
 			const slowDownAsked = NOT_PROCESSED_STATUSES.has(result.status);
 			if (!slowDownAsked) scheduler.answered(roundTripMs);
+			options.onAnswer?.({ status: result.status, headers: result.headers });
 			const answer = interpretAnswer(vendor, result.status, result.body);
 			if (answer.ok) return answer.data;
 			if (meansNothingFound(endpoint, answer)) return [];

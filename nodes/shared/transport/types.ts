@@ -84,6 +84,8 @@ export interface RequestOptions {
 	scheduler?: RequestScheduler;
 	retry?: Partial<RetrySettings>;
 	timeoutMs?: number;
+	/** Called with the status and headers of every answer received (the trigger reads the vendor's clock from `date`). */
+	onAnswer?: (answer: { status: number; headers: IDataObject }) => void;
 }
 
 /**

@@ -28,6 +28,8 @@ import { EngineCredentialsHelper } from './credentials-helper';
 import { EngineNodeTypes, START_NODE_TYPE } from './node-types';
 import { plainCopy, replaceProxiesInPlace, staticDataChanged } from './static-data';
 import type {
+	Activation,
+	ActivationOptions,
 	EngineInput,
 	EngineNode,
 	EngineOptions,
@@ -81,6 +83,8 @@ export interface Engine {
 	 * failed trigger execution).
 	 */
 	poll(node: EnginePollNode, options?: PollOptions): Promise<PollResult>;
+	/** Activates a poll trigger the way n8n does (see ActivationOptions) and returns it, to poll. */
+	activate(node: EnginePollNode, options?: ActivationOptions): Activation;
 	/** The credentials helper (e.g. `storedData(ref, type)` to see a refreshed token). */
 	credentialsHelper: EngineCredentialsHelper;
 	nodeTypes: EngineNodeTypes;
@@ -308,7 +312,87 @@ export function createEngine(options: EngineOptions): Engine {
 		};
 	}
 
-	return { runNode, runWorkflow, poll, credentialsHelper, nodeTypes };
+	function activate(spec: EnginePollNode, activationOptions: ActivationOptions = {}): Activation {
+		const node = buildNode(spec, displayName(spec.type));
+		const scheduler = activationOptions.scheduler ?? 'live';
+		let stored: IDataObject = activationOptions.staticData ?? {};
+		const contextFor = (staticData: IDataObject, nodeStaticData?: () => IDataObject) => {
+			const workflow = new Workflow({
+				id: WORKFLOW_ID,
+				name: WORKFLOW_NAME,
+				nodes: [node],
+				connections: {},
+				active: true,
+				nodeTypes,
+				staticData,
+				settings,
+			});
+			const pollNode = workflow.getNode(node.name) as INode;
+			const additionalData = createAdditionalData({
+				credentialsHelper,
+				mode: 'trigger',
+				executionId: nextExecutionId(),
+				workflowData: createWorkflowData({ id: WORKFLOW_ID, name: WORKFLOW_NAME, nodes: [node], connections: {}, settings, active: true }),
+			});
+			const budget = activationOptions.pollBudgetMs;
+			const context = new PollContext(
+				workflow,
+				pollNode,
+				additionalData,
+				'trigger',
+				'activate',
+				undefined,
+				undefined,
+				undefined,
+				undefined,
+				nodeStaticData,
+				budget === undefined ? undefined : () => budget,
+			);
+			return { workflow, pollNode, context };
+		};
+		const run = async (target: ReturnType<typeof contextFor>): Promise<INodeExecutionData[][] | null> =>
+			await runPollInStagingScope(target.context, async () => {
+				return await target.workflow.expression.withIsolate(async () => {
+					const result = await Container.get(TriggersAndPollers).runPollFunction(target.workflow, target.pollNode, target.context);
+					if (result === null) await commitStagedCursor(target.context);
+					return result;
+				});
+			});
+		const toResult = (outputs: INodeExecutionData[][] | null, staticData: IDataObject): PollResult => ({
+			items: outputs === null || outputs === undefined ? null : (outputs[0] ?? []),
+			outputs: outputs ?? null,
+			staticData,
+			staticDataChanged: true,
+		});
+
+		if (scheduler === 'live') {
+			// n8n builds one Workflow and one poll context at activation; every cron tick reuses them.
+			const live = contextFor(stored);
+			return {
+				async poll() {
+					const outputs = await run(live);
+					return toResult(outputs, stored);
+				},
+				staticData: () => {
+					replaceProxiesInPlace(stored);
+					return stored;
+				},
+			};
+		}
+		// The durable scheduler: a context and a copy of the stored node data per poll, stored back at its end.
+		const nodeKey = `node:${node.name}`;
+		return {
+			async poll() {
+				const copy = plainCopy((stored[nodeKey] as IDataObject | undefined) ?? {});
+				const outputs = await run(contextFor(plainCopy(stored), () => copy));
+				stored = { ...stored, [nodeKey]: plainCopy(copy) };
+				return toResult(outputs, stored);
+			},
+			staticData: () => stored,
+		};
+	}
+
+	return { runNode, runWorkflow, poll, activate, credentialsHelper, nodeTypes };
 }
 
 function toRunResult(run: IRun, staticData: IDataObject): RunResult {

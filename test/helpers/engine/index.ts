@@ -9,6 +9,8 @@
  *   expect(result.json('Kapture Order')).toEqual([...]);
  *
  * - runNode/runWorkflow: n8n-core's WorkflowExecute, mode 'manual' unless told otherwise.
+ * - activate: a poll trigger as n8n activates it: one context and live static data shared by
+ *   overlapping polls ('live'), or a copy per poll as n8n's durable scheduler does ('copies').
  * - poll: n8n-core's PollContext; 'trigger' mode mutates the given workflow static data
  *   in place (node state at staticData['node:<node name>']), 'manual' mode discards it.
  * - Credentials: the test's plain data, stored encrypted in n8n-core `Credentials` and
@@ -23,6 +25,8 @@ export { EngineNodeTypes, EngineStartNode, EngineNoOpNode, START_NODE_TYPE, NOOP
 export { nodeStaticDataKey, plainCopy } from './static-data';
 export { initEngineContainer } from './bootstrap';
 export type {
+	Activation,
+	ActivationOptions,
 	EngineCredential,
 	EngineInput,
 	EngineNode,

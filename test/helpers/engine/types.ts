@@ -119,6 +119,29 @@ export interface PollOptions {
 	activation?: WorkflowActivateMode;
 }
 
+export interface ActivationOptions {
+	/** The WORKFLOW's static data, as loaded when the workflow was activated. */
+	staticData?: IDataObject;
+	/**
+	 * 'live' (n8n's default scheduler, 1.x and 2.x): one poll context for the
+	 * activation, and every poll, overlapping ones too, works on the same live
+	 * static data. 'copies' (n8n 2.x's durable poll scheduler): every poll gets
+	 * its own poll context and a copy of the stored static data, stored back
+	 * when the poll ends (with its execution, or alone when it emitted nothing).
+	 */
+	scheduler?: 'live' | 'copies';
+	/** What `getPollBudgetMs()` answers; n8n's own default when left out. */
+	pollBudgetMs?: number;
+}
+
+/** An active workflow's poll trigger, polled as n8n's scheduler polls it. */
+export interface Activation {
+	/** One scheduled poll; call it again before the first one ends to make polls overlap. */
+	poll(): Promise<PollResult>;
+	/** The stored static data (the live object with 'live'; the last copy stored back with 'copies'). */
+	staticData(): IDataObject;
+}
+
 export interface PollResult {
 	items: INodeExecutionData[] | null;
 	/** In 'trigger' mode the same object that was passed in (or a new one); in 'manual' mode the untouched input. */

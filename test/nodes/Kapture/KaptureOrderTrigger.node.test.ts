@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { KaptureOrderTrigger } from '../../../nodes/Kapture/KaptureOrderTrigger.node';
-import { startSandbox, type KaptureSandbox, type SandboxOrder } from '../../sandbox';
+import type { KaptureSandbox, SandboxOrder } from '../../sandbox';
 import {
 	DAY,
 	HOUR,
@@ -15,31 +15,22 @@ import {
 	expectExactlyOnce,
 	isSortedByCreateDate,
 	pullRequests,
-	whileReading,
-} from './trigger/harness';
+	whileReading, useTriggerSandbox } from './trigger/harness';
 
 // Kapture's clock: close to the host's (the probe's day range is host-based
 // with a week's margin) but never equal to it, and frozen.
 const KAPTURE_NOW = Math.floor(Date.now() / 1000) * 1000 - 3 * HOUR + 123;
 
-let sandbox: KaptureSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ now: KAPTURE_NOW, pageSizeCap: 50, quiet: true });
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
-
-beforeEach(() => {
-	sandbox.reset();
-	sandbox.clock.set(KAPTURE_NOW);
-	sandbox.setPageSizeCap(50);
-	sandbox.setLatency(0);
-	// Some history before every activation.
-	sandbox.seedOrders(120);
-});
+let sandbox!: KaptureSandbox;
+useTriggerSandbox(
+	KAPTURE_NOW,
+	(prepared) => {
+		sandbox = prepared;
+		// Some history before every activation.
+		sandbox.seedOrders(120);
+	},
+	{ pageSizeCap: 50 },
+);
 
 const ids = (orders: SandboxOrder[]) => orders.map((order) => order.id);
 
@@ -313,8 +304,7 @@ describe('exactly once', () => {
 	it('changing the filters starts afresh from Kapture\'s newest order', async () => {
 		const run = await activate({ filters: { zoneIdStr: '5' } });
 		sandbox.insertOrder({ createDate: KAPTURE_NOW + 1, zoneId: 5 });
-		const other = new TriggerRun(sandbox, { filters: { zoneIdStr: '6' } });
-		other.staticData = run.staticData;
+		const other = new TriggerRun(sandbox, { filters: { zoneIdStr: '6' } }, { staticData: JSON.parse(JSON.stringify(run.staticData)) as IDataObject });
 		expect(await other.poll()).toBeNull(); // re-initialised, nothing emitted
 		const fresh = sandbox.insertOrder({ createDate: KAPTURE_NOW + 2, zoneId: 6 });
 		await other.drain();

@@ -5,18 +5,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { PullBehaviour } from '../../../sandbox';
-import { calls, NODE, setup, type Harness } from '../actions/order/setup';
+import { calls, NODE, useHarness } from '../actions/order/setup';
 
-let h: Harness;
-
-beforeAll(async () => {
-	h = await setup();
-});
-afterAll(async () => await h.close());
-beforeEach(() => {
-	h.sandbox.reset();
-	h.sandbox.setSearchDelay(0);
-	h.sandbox.setPullBehaviour({ erpOrderIdSearch: 'filters', recordsWithoutErpOrderId: false });
+const h = useHarness((sandbox) => {
+	sandbox.setSearchDelay(0);
+	sandbox.setPullBehaviour({ erpOrderIdSearch: 'filters', recordsWithoutErpOrderId: false });
 });
 
 const CONTINUE = { onError: 'continueRegularOutput' as const };

@@ -6,8 +6,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { KaptureApi } from '../../../../credentials/KaptureApi.credentials';
 import { KaptureOrderTrigger } from '../../../../nodes/Kapture/KaptureOrderTrigger.node';
-import { createEngine, nodeStaticDataKey, type Engine } from '../../../helpers/engine';
-import type { KaptureSandbox, RequestLogEntry } from '../../../sandbox';
+import { createEngine, nodeStaticDataKey, type Activation, type Engine } from '../../../helpers/engine';
+import { startSandbox, type KaptureSandbox, type RequestLogEntry, type SandboxOptions } from '../../../sandbox';
 
 export const NODE_NAME = 'Kapture Order Trigger';
 export const MINUTE = 60_000;
@@ -26,57 +26,97 @@ export function engineFor(sandbox: KaptureSandbox): Engine {
 }
 
 export interface TriggerParameters {
+	event?: 'newOrder' | 'updatedOrder' | 'newOrUpdatedOrder';
+	watchFields?: string[];
+	watchDays?: number;
 	filters?: IDataObject;
 	options?: IDataObject;
 }
 
-/** One trigger node in one workflow: its static data lives here between polls. */
+export interface RunOptions {
+	/** n8n's scheduler (see ActivationOptions): 'live' by default. */
+	scheduler?: 'live' | 'copies';
+	pollBudgetMs?: number;
+	/** Static data saved by an earlier version or activation. */
+	staticData?: IDataObject;
+}
+
+/** One trigger node in one active workflow, polled as n8n polls it. */
 export class TriggerRun {
-	staticData: IDataObject = {};
 	readonly emitted: number[] = [];
+	/** Every item emitted, in order (changes carry `changes` and `triggeredBy`). */
+	readonly items: IDataObject[] = [];
 	polls = 0;
 	private engine: Engine;
+	private activation: Activation;
 
 	constructor(
 		private readonly sandbox: KaptureSandbox,
 		private readonly parameters: TriggerParameters = {},
+		private readonly options: RunOptions = {},
 	) {
 		this.engine = engineFor(sandbox);
+		this.activation = this.activate(options.staticData ?? {});
 	}
 
 	private node() {
 		return {
 			type: 'kaptureOrderTrigger',
 			name: NODE_NAME,
-			parameters: { event: 'newOrder', filters: this.parameters.filters ?? {}, options: this.parameters.options ?? {} },
+			parameters: {
+				event: this.parameters.event ?? 'newOrder',
+				...(this.parameters.watchFields ? { watchFields: this.parameters.watchFields } : {}),
+				...(this.parameters.watchDays ? { watchDays: this.parameters.watchDays } : {}),
+				filters: this.parameters.filters ?? {},
+				options: this.parameters.options ?? {},
+			},
 		};
+	}
+
+	private activate(staticData: IDataObject): Activation {
+		return this.engine.activate(this.node(), {
+			staticData,
+			scheduler: this.options.scheduler ?? 'live',
+			pollBudgetMs: this.options.pollBudgetMs,
+		});
+	}
+
+	/** The engine polling this run (its credentials helper stands for n8n's stored credentials). */
+	engineForTests(): Engine {
+		return this.engine;
+	}
+
+	get staticData(): IDataObject {
+		return this.activation.staticData();
 	}
 
 	/** A scheduled poll of the active workflow; returns the emitted orders (null when none). */
 	async poll(): Promise<IDataObject[] | null> {
 		this.polls++;
-		const result = await this.engine.poll(this.node(), { mode: 'trigger', staticData: this.staticData });
-		this.staticData = result.staticData;
+		const result = await this.activation.poll();
 		if (result.items === null) return null;
 		const orders = result.items.map((item) => item.json);
 		this.emitted.push(...orders.map((order) => Number(order.id)));
+		this.items.push(...orders);
 		return orders;
 	}
 
 	/** "Fetch Test Event". */
 	async manual() {
-		return await this.engine.poll(this.node(), { mode: 'manual', staticData: this.staticData });
+		return await this.engine.poll(this.node(), { mode: 'manual', staticData: JSON.parse(JSON.stringify(this.staticData)) as IDataObject });
 	}
 
-	/** n8n restarts: only the static data survives (through JSON, as in the database); a new engine and node. */
+	/** n8n restarts: only the static data survives (through JSON, as in the database); a new engine and activation. */
 	restart(): void {
-		this.staticData = JSON.parse(JSON.stringify(this.staticData)) as IDataObject;
+		const saved = JSON.parse(JSON.stringify(this.staticData)) as IDataObject;
 		this.engine = engineFor(this.sandbox);
+		this.activation = this.activate(saved);
 	}
 
 	/** The trigger's own state in the static data. */
 	state(): IDataObject | undefined {
-		return this.staticData[nodeStaticDataKey(NODE_NAME)] as IDataObject | undefined;
+		const node = this.staticData[nodeStaticDataKey(NODE_NAME)] as IDataObject | undefined;
+		return node?.kaptureOrderTrigger as IDataObject | undefined;
 	}
 
 	/** Polls (moving Kapture's clock by `step` before each) until `quietPolls` polls in a row emit nothing. */
@@ -89,6 +129,31 @@ export class TriggerRun {
 		}
 		if (quiet < quietPolls) throw new Error(`trigger still emitting after ${maxPolls} polls`);
 	}
+}
+
+/**
+ * One sandbox for a test file, frozen at `now`: started before its tests,
+ * closed after them, and before each test reset to that clock, no latency,
+ * ties by id and the page cap of `options` (500 by default), then handed to
+ * `prepare` (which keeps it and adds the test's history).
+ */
+export function useTriggerSandbox(now: number, prepare: (sandbox: KaptureSandbox) => void, options: SandboxOptions = {}): void {
+	let sandbox: KaptureSandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ now, quiet: true, ...options });
+	});
+	afterAll(async () => {
+		await sandbox?.close();
+	});
+	beforeEach(() => {
+		if (!sandbox) return;
+		sandbox.reset();
+		sandbox.clock.set(now);
+		sandbox.setLatency(0);
+		sandbox.setTieOrder('id');
+		sandbox.setPageSizeCap(options.pageSizeCap ?? 500);
+		prepare(sandbox);
+	});
 }
 
 export function pullRequests(sandbox: KaptureSandbox): RequestLogEntry[] {

@@ -2,17 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ExecuteContext } from 'n8n-core';
 
-import { errorMessage, fixture, NODE, setup, v1ExampleParameters, withoutEmpty, type Harness } from './setup';
+import { errorMessage, fixture, NODE, useHarness, v1ExampleParameters, withoutEmpty } from './setup';
 
-let h: Harness;
-
-beforeAll(async () => {
-	h = await setup();
-});
-afterAll(async () => await h.close());
-beforeEach(() => {
-	h.sandbox.reset();
-	h.sandbox.setLatency(0);
+const h = useHarness((sandbox) => {
+	sandbox.setLatency(0);
 });
 
 const partnerExample = (): IDataObject => ({

@@ -6,18 +6,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { FaultKind, SandboxOrder } from '../../../../sandbox';
 import { MAX_SENDS } from '../../../../../nodes/Kapture/actions/order/exactlyOnce';
-import { calls, NODE, setup, type Harness } from './setup';
+import { calls, NODE, useHarness } from './setup';
 
-let h: Harness;
-
-beforeAll(async () => {
-	h = await setup();
-});
-afterAll(async () => await h.close());
-beforeEach(() => {
-	h.sandbox.reset();
-	h.sandbox.setSearchDelay(0);
-	h.sandbox.setLatency(0);
+const h = useHarness((sandbox) => {
+	sandbox.setSearchDelay(0);
+	sandbox.setLatency(0);
 });
 
 const CONTINUE = { onError: 'continueRegularOutput' as const };

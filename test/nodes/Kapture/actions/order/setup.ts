@@ -74,6 +74,37 @@ export async function setup(
 	};
 }
 
+/**
+ * One harness for a test file: started before its tests, closed after them,
+ * its sandbox reset (then `reset`) before each test.
+ */
+export function useHarness(reset: (sandbox: KaptureSandbox) => void = () => undefined, ...args: Parameters<typeof setup>): Harness {
+	let current: Harness | undefined;
+	beforeAll(async () => {
+		current = await setup(...args);
+	});
+	afterAll(async () => await current?.close());
+	beforeEach(() => {
+		current?.sandbox.reset();
+		if (current) reset(current.sandbox);
+	});
+	const get = (): Harness => {
+		if (!current) throw new Error('The harness is used outside a test');
+		return current;
+	};
+	return {
+		get sandbox() {
+			return get().sandbox;
+		},
+		get engine() {
+			return get().engine;
+		},
+		run: async (...runArgs) => await get().run(...runArgs),
+		bodies: (...bodyArgs) => get().bodies(...bodyArgs),
+		close: async () => await get().close(),
+	};
+}
+
 /** A documented example body, e.g. fixture('v1-add.request'). */
 export function fixture<T = any>(name: string): T {
 	const file = join(__dirname, '..', '..', '..', '..', 'fixtures', 'api-docs', `${name}.json`);

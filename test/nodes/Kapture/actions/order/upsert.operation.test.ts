@@ -1,16 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { calls, errorMessage, NODE, setup, type Harness } from './setup';
+import { calls, errorMessage, NODE, setup, useHarness } from './setup';
 
-let h: Harness;
-
-beforeAll(async () => {
-	h = await setup();
-});
-afterAll(async () => await h.close());
-beforeEach(() => {
-	h.sandbox.reset();
-	h.sandbox.setSearchDelay(0);
+const h = useHarness((sandbox) => {
+	sandbox.setSearchDelay(0);
 });
 
 const v1Upsert = (extra: IDataObject = {}): IDataObject => ({

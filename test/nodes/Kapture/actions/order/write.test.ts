@@ -6,17 +6,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { Prng } from '../../../../sandbox/random';
 import { erpOrderIdProblem } from '../../../../../nodes/Kapture/helpers/erpOrderSearch';
-import { calls, errorMessage, fixture, NODE, setup, type Harness } from './setup';
+import { calls, errorMessage, fixture, NODE, useHarness } from './setup';
 
-let h: Harness;
-
-beforeAll(async () => {
-	h = await setup();
-});
-afterAll(async () => await h.close());
-beforeEach(() => {
-	h.sandbox.reset();
-	h.sandbox.setPullBehaviour({ erpOrderIdSearch: 'filters', recordsWithoutErpOrderId: false });
+const h = useHarness((sandbox) => {
+	sandbox.setPullBehaviour({ erpOrderIdSearch: 'filters', recordsWithoutErpOrderId: false });
 });
 
 const CONTINUE = { onError: 'continueRegularOutput' as const };
