@@ -32,6 +32,8 @@ import {
 	EXAMPLES,
 	EXAMPLE_CREDENTIAL,
 	SOURCEHUB_EXAMPLE_CREDENTIAL,
+	anotherDeliveryStatus,
+	deliveryStatusCurl,
 	expectedSourceHubOutcome,
 	importWorkflows,
 	loadExample,
@@ -40,6 +42,7 @@ import {
 	sandboxCredentialData,
 	seedSourceHubSandbox,
 	sourceHubSandboxCredentialData,
+	statusChangedMessage,
 } from '../test/e2e/lib-dev/examples.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -74,6 +77,7 @@ const CREDENTIAL = Object.freeze({ id: 'kaptureSandbox00', name: EXAMPLE_CREDENT
 const SOURCEHUB_CREDENTIAL = Object.freeze({ id: 'sourceHubSandbx0', name: SOURCEHUB_EXAMPLE_CREDENTIAL.name });
 const TRIGGER_EXAMPLES = EXAMPLES.filter((e) => e.trigger);
 const SOURCEHUB_EXAMPLE_ID = EXAMPLES.find((e) => e.file === 'kapture-to-sourcehub.json').id;
+const STATUS_EXAMPLE_ID = EXAMPLES.find((e) => e.file === 'order-status-changed-notify.json').id;
 
 const started = Date.now();
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -327,6 +331,31 @@ async function startInbox(preferredPort) {
 	};
 }
 
+/**
+ * The printed example of a delivery status change: the newest sandbox order
+ * moved to another status, and the message that follows.
+ */
+async function sampleStatusChange(sb) {
+	let newest;
+	try {
+		const res = await fetch(`${sb.baseUrl}/__sandbox/orders?limit=1&offset=${Math.max(0, sb.orders - 1)}`);
+		newest = (await res.json()).orders[0];
+	} catch {
+		/* the sandbox did not answer: print the general form */
+	}
+	if (!newest) {
+		return {
+			command: deliveryStatusCurl(sb, '<order id>', 'DL'),
+			then: `with the id of an order created in the last 7 days; [slack stand-in] ${statusChangedMessage('<id>', '…', 'DL')} follows within a poll.`,
+		};
+	}
+	const to = anotherDeliveryStatus(newest.deliveryStatus);
+	return {
+		command: deliveryStatusCurl(sb, newest.id, to),
+		then: `Within a poll: [slack stand-in] ${statusChangedMessage(newest.id, newest.deliveryStatus, to)}`,
+	};
+}
+
 // ---------------------------------------------------------------- main
 
 const opts = parseArgs(process.argv.slice(2));
@@ -515,6 +544,7 @@ async function main() {
 	});
 
 	const active = opts.activate ? await n8n.activeWorkflows().catch(() => []) : [];
+	const statusChange = await sampleStatusChange(sandbox);
 	const base = sandbox.baseUrl;
 	const sh = sandbox.sourceHub;
 	const every = opts.pollSeconds < 60 ? `${opts.pollSeconds} s` : 'minute';
@@ -537,7 +567,7 @@ async function main() {
 			if (example.trigger) {
 				how = active.includes(wf.id) ? `active, polls every ${every}` : 'not active: publish it in the editor to start polling';
 			}
-			if (wf.id === 'kaptureExNotify0') how += '; messages print here as [slack stand-in]';
+			if (wf.id === 'kaptureExNotify0' || wf.id === STATUS_EXAMPLE_ID) how += '; messages print here as [slack stand-in]';
 			if (wf.id === SOURCEHUB_EXAMPLE_ID) how += '; or open it and click Execute workflow: it takes the newest Kapture order';
 			if (wf.id === 'kaptureExNightly') how += `; CSV files go to ${path.relative(process.cwd(), filesDir) || filesDir}`;
 			return `    - ${wf.name}\n      http://localhost:${n8nPort}/workflow/${wf.id}  (${how})`;
@@ -549,6 +579,11 @@ async function main() {
 		'  Kapture → SourceHub workflow places a SourceHub order from that customer\'s cart and writes the',
 		`  order number into the Kapture order's remarks${short.length ? ` (customer ${listed(short.map((c) => c.id))} wants an out-of-stock product: its remark says so instead)` : ''}.`,
 		`  See the workflow's Executions in n8n, or the SourceHub orders: curl ${sh.origin}/__sandbox/orders`,
+		'',
+		"  Change an order's delivery status (Kapture's v1 update API) to see the status example fire:",
+		`    ${statusChange.command}`,
+		`  ${statusChange.then}`,
+		'  It watches Delivery Status only: other edits, such as the remarks Kapture → SourceHub writes, do not fire it.',
 		'',
 		'  Code changed? Ctrl-C and run `npm run dev` again (it rebuilds and reinstalls).',
 		'  The example workflows are reset from examples/ on every run: duplicate one to keep your changes.',

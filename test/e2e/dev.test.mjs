@@ -10,6 +10,9 @@
 //     webhook stand-in (printed as [slack stand-in]) and each becomes a
 //     SourceHub order (or the out-of-stock remark) through the
 //     Kapture→SourceHub example, with the remark back in Kapture;
+//   - the printed delivery status command, run as printed, gives exactly the
+//     printed "[slack stand-in] Order #…: delivery status A → B" line, once,
+//     and the remarks Kapture→SourceHub wrote give none;
 //   - a port given on the command line that is taken is refused before
 //     anything starts;
 //   - Ctrl-C (SIGINT) stops n8n, its task runner, the sandboxes and the
@@ -19,7 +22,7 @@
 // Needs the runtime installed (npm run test:e2e does) and a build.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -87,6 +90,9 @@ function processesUsing(dir) {
 }
 
 /** Starts scripts/dev.mjs; collects its output. */
+/** Every `npm run dev` started here, so a failed test cannot leave one (and its n8n) running. */
+const started = [];
+
 function runDev(args, env = {}) {
 	const child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'dev.mjs'), ...args], {
 		cwd: repoRoot,
@@ -94,6 +100,7 @@ function runDev(args, env = {}) {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const dev = { child, output: '', exit: null };
+	started.push(dev);
 	child.stdout.on('data', (d) => (dev.output += d));
 	child.stderr.on('data', (d) => (dev.output += d));
 	if (process.env.KAPTURE_N8N_VERBOSE === '1') child.stdout.pipe(process.stderr);
@@ -138,10 +145,10 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 	});
 
 	after(async () => {
-		if (dev && !dev.exit) {
-			dev.child.kill('SIGINT');
-			await Promise.race([dev.exited, timeout(30_000)]);
-			if (!dev.exit) dev.child.kill('SIGKILL');
+		for (const running of started.filter((d) => !d.exit)) {
+			running.child.kill('SIGINT');
+			await Promise.race([running.exited, timeout(30_000)]);
+			if (!running.exit) running.child.kill('SIGKILL');
 		}
 		if (dir && !process.env.KAPTURE_E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 	});
@@ -200,6 +207,7 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 			'Kapture: create orders from spreadsheet rows',
 			"Kapture: nightly export of yesterday's orders to CSV",
 			'Kapture: notify on every new order',
+			"Kapture: notify when an order's delivery status changes",
 		]);
 		for (const example of EXAMPLES.filter((e) => e.trigger)) {
 			assert.ok(workflows.find((w) => w.id === example.id).active, `${example.file} is active`);
@@ -251,6 +259,21 @@ describe('npm run dev', { timeout: 15 * 60_000 }, () => {
 		for (const order of orders) {
 			assert.equal(dev.output.split(`[slack stand-in] New order #${order.id} `).length - 1, 1, `one message for ${order.id}`);
 		}
+
+		// The printed delivery status change, run as printed (a shell command), gives the printed message once.
+		const statusLines = () => dev.output.split('\n').filter((line) => /^\[slack stand-in\] Order #\d+: delivery status /.test(line));
+		assert.deepEqual(statusLines(), [], 'the remarks Kapture → SourceHub wrote send no status message');
+		const [, command] = /Change an order's delivery status.*\n {4}(curl .*)\n/.exec(dev.output) ?? [];
+		assert.ok(command, `the status command is printed:\n${dev.output}`);
+		const [, message] = /Within a poll: (\[slack stand-in\] Order #\d+: delivery status \S+ → \S+)\n/.exec(dev.output) ?? [];
+		assert.ok(message, `the message it gives is printed:\n${dev.output}`);
+		const answer = await new Promise((resolve, reject) =>
+			execFile('sh', ['-c', command], { timeout: 30_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${command}: ${error.message} ${stderr}`)) : resolve(stdout))),
+		);
+		assert.equal(JSON.parse(answer).status, 'success', answer);
+		await waitFor(`"${message}"`, () => statusLines().includes(message), { timeoutMs: 60_000 });
+		await new Promise((r) => setTimeout(r, 11_000)); // two more polls (every 5 s)
+		assert.deepEqual(statusLines(), [message], 'exactly one status message');
 
 		// Ctrl-C.
 		dev.child.kill('SIGINT');

@@ -2,8 +2,9 @@
 // `chromium`, installed with apt-get when missing) drives a real n8n that has
 // the BUILT package installed as a community package. It finds Kapture Order
 // in the nodes panel and adds it to a canvas, opens each of its five
-// operations, the Kapture API credential dialog and the trigger's panel, and
-// saves a screenshot of each. It also checks what a new user relies on before
+// operations, the Kapture API credential dialog and the trigger's panel (New
+// Order, and Updated Order with a watched field chosen), and saves a
+// screenshot of each. It also checks what a new user relies on before
 // the first run: the hints and notices, the required marks, the Filters order,
 // and the operation shown under each node on the canvas (its subtitle).
 //
@@ -40,9 +41,14 @@ const repoRoot = path.resolve(here, '..', '..');
 let FILTER_LABELS;
 let PHONE_OR_EMAIL_HINT;
 let PARTNER_KEY_HINT;
+let TRIGGER_NOTICE;
+let WATCHABLE_LABELS;
 function readBuiltTexts() {
 	const built = createRequire(import.meta.url);
 	const dist = path.join(repoRoot, 'dist', 'nodes', 'Kapture');
+	const trigger = built(path.join(dist, 'trigger', 'description.js'));
+	TRIGGER_NOTICE = trigger.triggerProperties.find((property) => property.name === 'watchNotice').displayName;
+	WATCHABLE_LABELS = trigger.WATCHABLE_FIELDS.map((field) => field.name);
 	FILTER_LABELS = built(path.join(dist, 'descriptions', 'pullFilters.js')).PULL_FILTER_OPTIONS.map((option) => option.displayName);
 	PHONE_OR_EMAIL_HINT = built(path.join(dist, 'actions', 'order', 'fields', 'common.js')).PHONE_OR_EMAIL_HINT;
 	PARTNER_KEY_HINT = built(path.join(dist, 'actions', 'order', 'pay.operation.js')).PARTNER_KEY_HINT;
@@ -91,15 +97,18 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 			for (const action of ACTIONS) {
 				await names.filter({ hasText: new RegExp(`^${escapeRegExp(action)}$`) }).first().waitFor();
 			}
-			const triggers = page.locator('[data-test-id="node-creator"]').getByText(/^Triggers \(1\)/);
+			const triggers = page.locator('[data-test-id="node-creator"]').getByText(/^Triggers \(\d+\)/);
 			if (await triggers.count()) {
 				await triggers.first().click();
 				await page.waitForTimeout(500);
 			}
 			const listed = (await names.allInnerTexts()).map((s) => s.trim());
 			t.diagnostic(`nodes panel lists: ${listed.join(' | ')}`);
-			assert.ok(listed.some((s) => /new order/i.test(s)), `the trigger is listed under Triggers: ${listed.join(' | ')}`);
 			await editor.shot(page, 'nodes-panel.png');
+			// The trigger's events are listed as its actions: one per Trigger On option.
+			for (const event of ['On new order', 'On new or updated order', 'On updated order']) {
+				assert.ok(listed.includes(event), `"${event}" is listed under Triggers: ${listed.join(' | ')}`);
+			}
 
 			// Add it: "Create an order" puts a Kapture Order node on the canvas and opens it.
 			await names.filter({ hasText: /^Create an order$/ }).first().click();
@@ -221,6 +230,52 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 			await ndv.getByText('Trigger On', { exact: true }).first().waitFor();
 			t.diagnostic(`trigger: ${(await editor.parameterLabels(page)).join(' | ')}`);
 			await editor.shot(page, 'trigger.png', ndv);
+		} finally {
+			await page.close();
+		}
+	});
+
+	test('Kapture Order Trigger: Updated Order shows its watch settings, takes a watched field, and the canvas says "Updated order"', async (t) => {
+		const page = await editor.newPage();
+		try {
+			await editor.openWorkflow(page, env.ids.trigger);
+			assert.equal(await editor.canvasSubtitle(page, TRIGGER_TYPE), 'New order', 'a saved trigger shows its event under the node');
+			await editor.openNode(page, TRIGGER_TYPE);
+			const before = await editor.parameterLabels(page);
+			assert.ok(!before.some((label) => label.startsWith('Only When These Fields Change')), 'New Order has no watched fields');
+
+			const events = await (async () => {
+				await page.locator('[data-test-id="ndv"] [data-test-id="parameter-input-event"]').click();
+				const labels = await editor.openOptionLabels(page);
+				await page.keyboard.press('Escape');
+				await page.waitForTimeout(300);
+				return labels;
+			})();
+			t.diagnostic(`Trigger On lists: ${events.join(' | ')}`);
+			assert.deepEqual(events, ['New Order', 'New or Updated Order', 'Updated Order']);
+			if (!(await page.locator('[data-test-id="ndv"]').isVisible())) await editor.openNode(page, TRIGGER_TYPE);
+
+			await editor.selectOption(page, 'event', 'Updated Order');
+			// The canvas behind the panel follows the subtitle expression over `event`.
+			await waitUntil('the canvas shows "Updated order"', async () => (await editor.canvasSubtitle(page, TRIGGER_TYPE)) === 'Updated order', 5_000);
+			const labels = await editor.parameterLabels(page);
+			t.diagnostic(`Updated Order: ${labels.join(' | ')}`);
+			for (const label of ['Only When These Fields Change', 'Watch Orders Created in the Last (Days)']) {
+				assert.ok(labels.some((shown) => shown.startsWith(label)), `${label} is shown`);
+			}
+			assert.ok(await editor.shows(page, TRIGGER_NOTICE), 'the notice says what is watched and what is not');
+			assert.equal(await page.locator('[data-test-id="ndv"] [data-test-id="parameter-input-watchDays"] input').first().inputValue(), '7');
+
+			const fields = await editor.selectMultiOptions(page, 'watchFields', ['Delivery Status']);
+			t.diagnostic(`Only When These Fields Change lists: ${fields.join(' | ')}`);
+			assert.deepEqual(fields, WATCHABLE_LABELS, 'every watchable field, in the order the node gives');
+			assert.deepEqual(await editor.multiOptionsShown(page, 'watchFields'), ['Delivery Status']);
+			await editor.shot(page, 'trigger-updated-order.png', page.locator('[data-test-id="ndv"]'));
+
+			// Closed, the node still says which event it fires on.
+			await page.locator('[data-test-id="ndv"] [data-test-id="back-to-canvas"]').first().click().catch(async () => page.keyboard.press('Escape'));
+			await waitUntil('the panel is closed', async () => !(await page.locator('[data-test-id="ndv"]').isVisible()), 5_000);
+			assert.equal(await editor.canvasSubtitle(page, TRIGGER_TYPE), 'Updated order');
 		} finally {
 			await page.close();
 		}

@@ -14,7 +14,12 @@
 //   - kapture-to-sourcehub: activated too; every new Kapture order, for each
 //     demo customer twice and with generated attributes, gets exactly one
 //     SourceHub order from its customer's cart (or, for the customer whose cart
-//     is out of stock, none) and the matching remark back in Kapture.
+//     is out of stock, none) and the matching remark back in Kapture;
+//   - order-status-changed-notify: activated beside them: a delivery status
+//     change made through Kapture's v1 update API (what `npm run dev` prints)
+//     gives exactly one "Order #id: delivery status A → B" message; a
+//     remarks-only edit, a new order and the remark Kapture → SourceHub
+//     writes back give none.
 // Build first (`npm run build`); `npm run test:e2e` does.
 
 import assert from 'node:assert/strict';
@@ -31,6 +36,7 @@ import {
 	EXAMPLES,
 	EXAMPLE_CREDENTIAL,
 	SOURCEHUB_EXAMPLE_CREDENTIAL,
+	anotherDeliveryStatus,
 	expectedSourceHubOutcome,
 	importWorkflows,
 	loadExample,
@@ -41,6 +47,7 @@ import {
 	sandboxCredentialData,
 	seedSourceHubSandbox,
 	sourceHubSandboxCredentialData,
+	statusChangedMessage,
 } from './lib-dev/examples.mjs';
 import { recorder, startSourceHubSandbox, waitFor } from './lib/harness.mjs';
 
@@ -310,6 +317,53 @@ describe('examples/ in a real n8n against the sandbox', { timeout: 20 * 60_000 }
 			await waitFor(`the message for ${order.id}`, () => hook.hits.some((h) => h.json && h.json.text === text), { timeoutMs: 30_000 });
 			assert.equal(hook.hits.filter((h) => h.json && h.json.text === text).length, 1, text);
 		}
+	});
+
+	test('order-status-changed-notify, activated beside them: one message per delivery status change, none for other edits or new orders', async () => {
+		const id = ids['order-status-changed-notify.json'];
+		// Only this example reads the watch window (500 orders a request); the new-order triggers read less.
+		const watchPulls = () => sb.requests().filter((r) => r.api === 'v1Pull' && Number(r.body && r.body.limit) === 500).length;
+		const statusMessages = () => hook.hits.filter((h) => h.json && / delivery status /.test(h.json.text)).map((h) => h.json.text);
+		const twoPolls = async (what) => {
+			const since = Date.now();
+			const pulls = watchPulls();
+			await waitFor(what, () => Date.now() - since > 11_000 && watchPulls() >= pulls + 2, { timeoutMs: 40_000 });
+			await new Promise((r) => setTimeout(r, 1_500));
+		};
+		await n8n.activate(id);
+		// Its first poll remembers the orders of the last 7 days (the earlier tests' orders, with
+		// the remarks Kapture → SourceHub wrote); nothing fires for them.
+		await twoPolls('two polls after activation');
+		assert.deepEqual(statusMessages(), [], 'orders nobody changed since activation send nothing');
+
+		const basic = Buffer.from(`${sb.credentials.username}:${sb.credentials.password}`).toString('base64');
+		const v1Update = async (orderInfo) => {
+			const res = await fetch(`${sb.baseUrl}/ms/customer/order/api/v1/add-update`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: `Basic ${basic}` },
+				body: JSON.stringify({ order_info: { update: true, ...orderInfo } }),
+			});
+			const answer = await res.json();
+			assert.equal(answer.status, 'success', JSON.stringify(answer));
+		};
+		const [older, target] = (await sandboxOrders(sb)).slice(-2);
+		const to = anotherDeliveryStatus(target.deliveryStatus);
+		await v1Update({ order_id: String(target.id), delivery_status: to });
+		await v1Update({ order_id: String(older.id), remarks: 'customer called, nothing changed' });
+		// A new order: the notify and SourceHub examples fire, and Kapture → SourceHub writes its remark back.
+		const [fresh] = (await (await fetch(`${sb.baseUrl}/__sandbox/orders`, { method: 'POST', body: JSON.stringify({ count: 1 }) })).json()).orders;
+
+		const expected = statusChangedMessage(target.id, target.deliveryStatus, to);
+		await waitFor(`"${expected}"`, () => statusMessages().includes(expected), { timeoutMs: 30_000 });
+		mark('status message');
+		await waitFor('the SourceHub remark on the new order', () => /^SourceHub /.test(sb.getOrder(fresh.id).remarks), { timeoutMs: 60_000 });
+		await twoPolls('two more polls');
+		assert.deepEqual(statusMessages(), [expected], 'exactly one message: the status change, nothing for the remark edits or the new order');
+		assert.equal(hook.hits.find((h) => h.json && h.json.text === expected).path, '/notify');
+		const executions = await n8n.executions(id);
+		assert.equal(executions.length, 1, `executions: ${JSON.stringify(executions.map((e) => [e.id, e.status]))}`);
+		assert.equal(executions[0].status, 'success');
+		assert.equal(executions[0].mode, 'trigger');
 		await n8n.stop();
 	});
 });

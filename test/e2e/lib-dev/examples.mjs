@@ -36,12 +36,31 @@ export const EXAMPLES = Object.freeze([
 	{ file: 'kapture-to-sourcehub.json', id: 'kaptureExSrcHub0', trigger: 'New Kapture Order' },
 	{ file: 'sheet-to-kapture.json', id: 'kaptureExSheet00' },
 	{ file: 'nightly-pull-to-file.json', id: 'kaptureExNightly' },
+	{ file: 'order-status-changed-notify.json', id: 'kaptureExStatus0', trigger: 'Updated Kapture Order' },
 	// More examples go here, and `npm run dev` imports them, points their
 	// credentials and Slack webhook at the sandboxes and activates those with a
-	// `trigger` (the trigger node's name). Next (issue 18): an Updated Order
-	// example, "delivery status changed -> message to the Slack stand-in", once
-	// the Kapture Order Trigger has that mode; its test belongs in examples.test.mjs.
+	// `trigger` (the trigger node's name); their tests belong in examples.test.mjs.
 ]);
+
+/** The text order-status-changed-notify.json sends when an order's delivery status goes from `from` to `to`. */
+export function statusChangedMessage(orderId, from, to) {
+	return `Order #${orderId}: delivery status ${from} → ${to}`;
+}
+
+/** A delivery status other than `current`, for the demo's "change a status" command. */
+export function anotherDeliveryStatus(current) {
+	return current === 'DL' ? 'CN' : 'DL';
+}
+
+/**
+ * The command `npm run dev` prints to change an order's delivery status in the
+ * Kapture sandbox: Kapture's own v1 update API (add-update with the update
+ * flag), as any other system would call it.
+ */
+export function deliveryStatusCurl({ baseUrl, username, password }, orderId, status) {
+	const body = JSON.stringify({ order_info: { update: true, order_id: String(orderId), delivery_status: status } });
+	return `curl -u ${username}:${password} -H 'content-type: application/json' -d '${body}' ${baseUrl}/ms/customer/order/api/v1/add-update`;
+}
 
 /**
  * What `npm run dev` puts into the SourceHub sandbox (besides its documented

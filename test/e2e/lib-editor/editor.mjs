@@ -262,6 +262,57 @@ export class Editor {
 		return (await page.locator('[data-test-id="parameter-input-operation"]').innerText()).trim();
 	}
 
+	/** The label an options parameter (a select) shows, by parameter name. */
+	async optionShown(page, name) {
+		const input = page.locator(`[data-test-id="ndv"] [data-test-id="parameter-input-${name}"] input`).first();
+		return ((await input.count()) ? await input.inputValue().catch(() => '') : '').trim();
+	}
+
+	/** Picks the option `label` (exact) of an options parameter and waits until the select shows it. */
+	async selectOption(page, name, label) {
+		await page.locator(`[data-test-id="ndv"] [data-test-id="parameter-input-${name}"]`).click();
+		const item = page
+			.locator('[data-test-id="parameter-input-item"]:visible')
+			.filter({ has: page.locator('.option-headline', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) });
+		await item.first().waitFor();
+		if ((await item.count()) !== 1) throw new Error(`option "${label}" not found in the ${name} dropdown`);
+		await item.click();
+		await waitUntil(`${name} shows "${label}"`, async () => (await this.optionShown(page, name)) === label, 10_000);
+		await page.waitForTimeout(400); // the fields that depend on it render
+	}
+
+	/**
+	 * Adds `labels` to a multi-options parameter (by name), then closes its
+	 * dropdown by clicking the parameter's own label. Returns every option the
+	 * dropdown listed, in its order.
+	 */
+	async selectMultiOptions(page, name, labels) {
+		const field = page.locator(`[data-test-id="ndv"] [data-test-id="parameter-input-${name}"]`);
+		await field.click();
+		const items = page.locator('.el-select-dropdown:visible .el-select-dropdown__item');
+		await items.first().waitFor();
+		const listed = (await items.allInnerTexts()).map((s) => s.trim());
+		for (const label of labels) {
+			const item = items.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
+			if ((await item.count()) !== 1) throw new Error(`option "${label}" not found in the ${name} dropdown: ${listed.join(' | ')}`);
+			await item.click();
+		}
+		await page
+			.locator('[data-test-id="ndv"] [data-test-id="parameter-item"]')
+			.filter({ has: page.locator(`[data-test-id="parameter-input-${name}"]`) })
+			.locator('[data-test-id="input-label"]')
+			.first()
+			.click({ position: { x: 5, y: 5 } });
+		await page.waitForTimeout(400);
+		return listed;
+	}
+
+	/** The labels a multi-options parameter shows as chosen (its tags). */
+	async multiOptionsShown(page, name) {
+		const tags = page.locator(`[data-test-id="ndv"] [data-test-id="parameter-input-${name}"] .el-tag`);
+		return (await tags.allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+	}
+
 	/** Picks an operation by its label (exact) and waits until the select shows it. */
 	async selectOperation(page, label) {
 		const open = await page.locator('[data-test-id="parameter-input-item"]:visible').count();
