@@ -185,14 +185,18 @@ async function runWithRetry(c: N8nContenders, node: IDataObject, orders: InputOr
 export async function ourNodeAdd(
 	c: N8nContenders,
 	orders: InputOrder[],
-	parallel: number,
+	/** Parallel Requests; undefined leaves the option out (automatic). */
+	parallel: number | undefined,
 	parameters: IDataObject,
 ): Promise<NodeRunOutcome> {
 	const result = await c.engine.runNode(
 		{
 			type: KAPTURE_ORDER_TYPE,
 			name: 'Kapture Order',
-			parameters: { ...parameters, options: { ...(parameters.options as IDataObject), parallelRequests: parallel } },
+			parameters: {
+				...parameters,
+				options: { ...(parameters.options as IDataObject), ...(parallel === undefined ? {} : { parallelRequests: parallel }) },
+			},
 			onError: 'continueRegularOutput',
 		},
 		orders as unknown as IDataObject[],

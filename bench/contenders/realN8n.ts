@@ -14,6 +14,7 @@
 // a fresh clone needs no build and the repo's dist/ is left alone.
 
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -21,7 +22,8 @@ import { pathToFileURL } from 'node:url';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { ADD_BODY_EXPRESSION, httpAddFieldParameters, httpAddParameters, makeOrders } from '../lib/orders';
+import { treeCpuMs } from '../lib/cpu';
+import { ADD_BODY_EXPRESSION, ADD_BODY_FIELDS, httpAddFieldParameters, httpAddParameters, makeOrders } from '../lib/orders';
 import { addParameters } from '../scenarios/params';
 import type { RemoteSandbox } from '../sandbox/remote';
 import type { NodeRunOutcome } from './n8n';
@@ -50,6 +52,7 @@ interface Instance {
 	importCredentials(list: IDataObject[]): Promise<string[]>;
 	execute(id: string, options?: { allowError?: boolean }): Promise<RunData | null>;
 	start(): Promise<{ pid: number }>;
+	stop(): Promise<void>;
 	ownerSetup(): Promise<unknown>;
 	activate(id: string): Promise<unknown>;
 	rest(method: string, path: string, body?: unknown): Promise<{ data: unknown }>;
@@ -100,6 +103,13 @@ export interface RealN8nRunOutcome extends NodeRunOutcome {
 	cliWallMs: number;
 	/** executionTime of the input steps (Items + Split), the same for every contender. */
 	inputStepsMs: number;
+	/** CPU time (user + system) of the n8n process tree during the webhook call (server mode). */
+	cpuMs?: number;
+	/** The processes that tree held (the server, its task runners). */
+	cpuProcesses?: string[];
+	/** The webhook call's start and end on the monotonic clock (µs), as --cpu-prof stamps its samples. */
+	startedUs?: number;
+	endedUs?: number;
 }
 
 export type Availability =
@@ -168,8 +178,12 @@ export interface RealN8nBench {
 	nodesBaseVersion: string;
 	httpVersion: number;
 	/** Runs one contender workflow; the sandbox must be prepared by the caller. */
+	/** The `n8n start` process (server mode): its process tree's CPU time is what is measured. */
+	pid?: number;
 	run(id: RealContenderId): Promise<RealN8nRunOutcome>;
 	prefix(id: RealContenderId): string;
+	/** Stops n8n (its --cpu-prof profile is written on exit) and keeps the user folder. */
+	stop(): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -182,23 +196,52 @@ export interface RealN8nBench {
 export type RealN8nMode = 'server' | 'cli';
 
 export type RealContenderId =
+	/** n8n's input steps with a No Operation node as the "contender": subtracted from every CPU figure. */
+	| 'noop'
+	/** The floor of field mode: Edit Fields (Set) evaluating the same 8 expressions per item. */
+	| 'set-fields'
+	/** The floor of Order JSON mode: Edit Fields (Set) with one JSON expression per item. */
+	| 'set-json'
+	/** Our node as dropped into a workflow: no Parallel Requests option (automatic). */
 	| 'ours-default'
-	| 'ours-max'
-	| 'ours-max-json'
+	| 'ours-default-json'
+	/** Our node with Parallel Requests 5 (the old default), a hard cap. */
+	| 'ours-cap5'
+
 	| 'http-node'
 	| 'http-node-fields'
-	| 'http-node-retry'
-	| 'ours-max-static';
+	| 'http-node-retry';
+
+export const REAL_CONTENDER_IDS: readonly RealContenderId[] = [
+	'noop',
+	'set-fields',
+	'set-json',
+	'ours-default',
+	'ours-default-json',
+	'ours-cap5',
+	'http-node',
+	'http-node-fields',
+	'http-node-retry',
+];
 
 export const CONTENDER_NODE = 'Contender';
 
 export async function startRealN8n(
 	runtime: Runtime,
 	sandbox: RemoteSandbox,
-	settings: { items: number; parallel: { default: number; max: number }; httpVersion: number; mode: RealN8nMode },
+	settings: {
+		items: number;
+		httpVersion: number;
+		mode: RealN8nMode;
+		/** Only these workflows (default: all). */
+		contenders?: readonly RealContenderId[];
+		/** Start `n8n start` under --cpu-prof, profiles written here (server mode only). */
+		profileDir?: string;
+	},
 	log: (line: string) => void,
 ): Promise<RealN8nBench> {
 	const server = settings.mode === 'server';
+	const profile: Record<string, string> = server && settings.profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${settings.profileDir} --cpu-prof-interval=500` } : {};
 	const instanceModule = (await importEsm(pathToFileURL(join(REPO, 'scripts', 'n8n', 'instance.mjs')).href)) as InstanceModule;
 	const workflowsModule = (await importEsm(pathToFileURL(join(REPO, 'test', 'e2e', 'lib', 'workflows.mjs')).href)) as WorkflowsModule;
 	const userFolder = mkdtempSync(join(tmpdir(), 'kapture-bench-n8n-'));
@@ -208,7 +251,7 @@ export async function startRealN8n(
 		userFolder,
 		// The run data is printed through the logger at level info (execute() sets it).
 		env: server
-			? { N8N_LOG_LEVEL: 'warn', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all', EXECUTIONS_DATA_SAVE_ON_ERROR: 'all' }
+			? { N8N_LOG_LEVEL: 'warn', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all', EXECUTIONS_DATA_SAVE_ON_ERROR: 'all', ...profile }
 			: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'false' },
 	});
 	const close = async () => {
@@ -229,30 +272,35 @@ export async function startRealN8n(
 			{ ...basicCredential, data: { user: c.username, password: c.password } },
 		]);
 
-		const contenderNodes: Record<RealContenderId, IDataObject> = {
-			'ours-default': ourNode(settings.parallel.default, kaptureCredential),
-			'ours-max': ourNode(settings.parallel.max, kaptureCredential),
-			'ours-max-json': ourJsonNode(settings.parallel.max, kaptureCredential),
+		const allNodes: Record<RealContenderId, IDataObject> = {
+			noop: { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+			'set-fields': setNode(ADD_BODY_FIELDS.map((field) => ({ name: field.name, value: field.value, type: 'string' }))),
+			'set-json': setNode([{ name: 'body', value: ADD_BODY_EXPRESSION, type: 'object' }]),
+			'ours-default': ourNode(undefined, kaptureCredential),
+			'ours-default-json': ourJsonNode(undefined, kaptureCredential),
+			'ours-cap5': ourNode(5, kaptureCredential),
 			'http-node': httpNode(sandbox.baseUrl, settings.httpVersion, basicCredential, { onError: 'continueRegularOutput' }),
 			'http-node-fields': httpNode(sandbox.baseUrl, settings.httpVersion, basicCredential, { onError: 'continueRegularOutput' }, true),
 			'http-node-retry': httpNode(sandbox.baseUrl, settings.httpVersion, basicCredential, { retryOnFail: true }),
-			// Diagnostic only (BENCH_PROFILE=1): the same node with fixed values instead of expressions.
-			'ours-max-static': ourNode(settings.parallel.max, kaptureCredential, true),
 		};
-		if (!process.env.BENCH_PROFILE) delete (contenderNodes as Partial<typeof contenderNodes>)['ours-max-static'];
+		const wanted = settings.contenders ?? REAL_CONTENDER_IDS;
+		const contenderNodes = Object.fromEntries(wanted.map((id) => [id, allNodes[id]])) as Partial<Record<RealContenderId, IDataObject>>;
 		const ids = {} as Record<RealContenderId, string>;
 		const prefixes = {} as Record<RealContenderId, string>;
 		const workflows = (Object.keys(contenderNodes) as RealContenderId[]).map((key) => {
 			ids[key] = instanceModule.newId();
-			prefixes[key] = `real-${key}-`;
-			return workflow(workflowsModule, ids[key], `bench ${key}`, makeOrders(settings.items, prefixes[key]) as unknown as IDataObject[], contenderNodes[key], server ? `bench-${key}` : undefined);
+			// Ends in '/': no prefix is the start of another ('ours-default-' would be of 'ours-default-json-').
+			prefixes[key] = `real-${key}/`;
+			return workflow(workflowsModule, ids[key], `bench ${key}`, makeOrders(settings.items, prefixes[key]) as unknown as IDataObject[], contenderNodes[key] as IDataObject, server ? `bench-${key}` : undefined);
 		});
 		const file = join(userFolder, 'bench-workflows.json');
 		writeFileSync(file, JSON.stringify(workflows));
 		await instance.cli(['import:workflow', `--input=${file}`]);
 		log(`real n8n: imported ${workflows.length} workflows and 2 credentials`);
+		let pid: number | undefined;
 		if (server) {
 			const started = await instance.start();
+			pid = started.pid;
 			await instance.ownerSetup();
 			for (const key of Object.keys(ids) as RealContenderId[]) await instance.activate(ids[key]);
 			log(`real n8n: n8n start (pid ${started.pid}) at ${instance.baseUrl}, ${workflows.length} webhook workflows active`);
@@ -263,10 +311,13 @@ export async function startRealN8n(
 			version: runtime.version,
 			nodesBaseVersion: nodesBase.version,
 			httpVersion: settings.httpVersion,
+			pid,
 			prefix: (id) => prefixes[id],
 			close,
+			stop: async () => await instance.stop(),
 			async run(id) {
-				if (server) return await runByWebhook(instance, ids[id], `bench-${id}`, settings.items);
+				if (!ids[id]) throw new Error(`real n8n: no workflow for ${id} in this instance`);
+				if (server) return await runByWebhook(instance, ids[id], `bench-${id}`, settings.items, pid);
 				const started = process.hrtime.bigint();
 				let run: RunData | null = null;
 				let cliError: string | undefined;
@@ -285,8 +336,28 @@ export async function startRealN8n(
 	}
 }
 
+/**
+ * A POST on a connection of its own (no keep-alive pool): a pooled socket that
+ * n8n closed meanwhile failed two webhook calls made at once ("fetch failed"),
+ * and whether n8n had received such a call cannot be known.
+ */
+function postOnFreshConnection(url: string, timeoutMs: number): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const request = httpRequest(url, { method: 'POST', agent: false, timeout: timeoutMs, headers: { 'content-length': '0' } }, (response) => {
+			let body = '';
+			response.setEncoding('utf8');
+			response.on('data', (chunk: string) => (body += chunk));
+			response.on('end', () => resolve(body));
+			response.on('error', reject);
+		});
+		request.on('timeout', () => request.destroy(new Error(`no answer in ${timeoutMs} ms`)));
+		request.on('error', reject);
+		request.end();
+	});
+}
+
 /** POSTs to the workflow's webhook (answered when the run ends), then reads the run data over REST. */
-async function runByWebhook(instance: Instance, workflowId: string, path: string, total: number): Promise<RealN8nRunOutcome> {
+async function runByWebhook(instance: Instance, workflowId: string, path: string, total: number, pid?: number): Promise<RealN8nRunOutcome> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const newestExecution = async () => {
 		const list = (await instance.rest('GET', `/rest/executions?filter=${filter}&limit=1`)).data as
@@ -295,15 +366,24 @@ async function runByWebhook(instance: Instance, workflowId: string, path: string
 		return (Array.isArray(list) ? list : (list.results ?? []))[0];
 	};
 	const before = (await newestExecution())?.id;
+	const cpuBefore = pid ? treeCpuMs(pid) : undefined;
 	const started = process.hrtime.bigint();
 	let cliError: string | undefined;
 	try {
-		const response = await fetch(`${instance.baseUrl}/webhook/${path}`, { method: 'POST', signal: AbortSignal.timeout(600_000) });
-		await response.text();
+		await postOnFreshConnection(`${instance.baseUrl}/webhook/${path}`, 600_000);
 	} catch (error) {
-		cliError = `webhook call failed: ${(error as Error).message}`;
+		const cause = (error as { cause?: { message?: string } }).cause?.message;
+		cliError = `webhook call failed: ${(error as Error).message}${cause ? ` (${cause})` : ''}`;
 	}
-	const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+	const ended = process.hrtime.bigint();
+	// Read before the REST calls below, which n8n serves on the same process.
+	const cpuAfter = pid ? treeCpuMs(pid) : undefined;
+	const wallMs = Number(ended - started) / 1e6;
+	const measures: Partial<RealN8nRunOutcome> = {
+		startedUs: Number(started / 1000n),
+		endedUs: Number(ended / 1000n),
+		...(cpuBefore && cpuAfter ? { cpuMs: cpuAfter.ms - cpuBefore.ms, cpuProcesses: cpuAfter.processes.map((p) => p.name) } : {}),
+	};
 	let run: RunData | null = null;
 	// The execution is saved right after the run; wait for it to be finished.
 	for (let attempt = 0; attempt < 100 && !run; attempt++) {
@@ -317,7 +397,7 @@ async function runByWebhook(instance: Instance, workflowId: string, path: string
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		}
 	}
-	return outcomeOf(run, total, wallMs, cliError ?? (run ? undefined : 'execution not found'));
+	return { ...outcomeOf(run, total, wallMs, cliError ?? (run ? undefined : 'execution not found')), ...measures };
 }
 
 function outcomeOf(run: RunData | null, total: number, cliWallMs: number, cliError?: string): RealN8nRunOutcome {
@@ -338,19 +418,24 @@ function outcomeOf(run: RunData | null, total: number, cliWallMs: number, cliErr
 	return { failed, succeeded: items.length - failed, timeMs: contender?.executionTime ?? NaN, cliWallMs, inputStepsMs, items: saved };
 }
 
-function ourNode(parallel: number, credential: { id: string; name: string }, fixedValues = false): IDataObject {
-	const parameters = fixedValues ? fixed(addParameters()) : addParameters();
+/** Parallel Requests `parallel`, or left out (undefined): what a user who changes nothing runs. */
+function parallelOption(parallel: number | undefined): IDataObject {
+	return parallel === undefined ? {} : { parallelRequests: parallel };
+}
+
+function ourNode(parallel: number | undefined, credential: { id: string; name: string }): IDataObject {
+	const parameters = addParameters();
 	return {
 		type: REAL_ORDER_TYPE,
 		typeVersion: 1,
-		parameters: { ...parameters, options: { ...(parameters.options as IDataObject), parallelRequests: parallel } },
+		parameters: { ...parameters, options: { ...(parameters.options as IDataObject), ...parallelOption(parallel) } },
 		credentials: { kaptureApi: { id: credential.id, name: credential.name } },
 		onError: 'continueRegularOutput',
 	};
 }
 
 /** Our node given the whole body by the same single expression the HTTP Request node uses. */
-function ourJsonNode(parallel: number, credential: { id: string; name: string }): IDataObject {
+function ourJsonNode(parallel: number | undefined, credential: { id: string; name: string }): IDataObject {
 	return {
 		type: REAL_ORDER_TYPE,
 		typeVersion: 1,
@@ -360,22 +445,24 @@ function ourJsonNode(parallel: number, credential: { id: string; name: string })
 			api: 'v1',
 			specifyOrder: 'json',
 			orderJson: ADD_BODY_EXPRESSION,
-			options: { parallelRequests: parallel },
+			options: parallelOption(parallel),
 		},
 		credentials: { kaptureApi: { id: credential.id, name: credential.name } },
 		onError: 'continueRegularOutput',
 	};
 }
 
-/** Every `={{ $json.a.b }}` replaced by a constant (the same for every item). */
-function fixed(value: IDataObject): IDataObject {
-	const out: IDataObject = {};
-	for (const [key, v] of Object.entries(value)) {
-		if (typeof v === 'string' && v.startsWith('=')) out[key] = key === 'email' ? 'fixed@example.com' : key === 'phone' ? '9100000001' : key === 'deliveryStatus' ? 'AP' : `fixed ${key}`;
-		else if (v && typeof v === 'object' && !Array.isArray(v)) out[key] = fixed(v as IDataObject);
-		else out[key] = v;
-	}
-	return out;
+/** Edit Fields (Set) 3.4, manual mapping: one assignment per entry, each an expression over the input item. */
+function setNode(assignments: Array<{ name: string; value: string; type: string }>): IDataObject {
+	return {
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		parameters: {
+			mode: 'manual',
+			assignments: { assignments: assignments.map((assignment, index) => ({ id: `a${index}`, ...assignment })) },
+			options: {},
+		},
+	};
 }
 
 function httpNode(

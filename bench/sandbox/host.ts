@@ -58,6 +58,24 @@ function orderKeyCounts(field: 'erpOrderId' | 'invoiceNo', prefix: string): Reco
 	return counts;
 }
 
+/**
+ * Per second since the API's first logged request: requests answered (not 429)
+ * and refused with 429. The account limit scenario reads its settling from it.
+ */
+function rateTimeline(api: string): Array<{ admitted: number; refused: number }> {
+	const entries = need().requests().filter((entry) => entry.api === api);
+	if (entries.length === 0) return [];
+	const start = entries[0].at;
+	const seconds: Array<{ admitted: number; refused: number }> = [];
+	for (const entry of entries) {
+		const second = Math.floor((entry.at - start) / 1000);
+		while (seconds.length <= second) seconds.push({ admitted: 0, refused: 0 });
+		if (entry.status === 429) seconds[second].refused++;
+		else seconds[second].admitted++;
+	}
+	return seconds;
+}
+
 /** Orders whose invoice number starts with `prefix`: id, ERP Order ID and invoice number (who sent it). */
 function orderIndex(prefix: string): Array<{ id: number; erpOrderId: string; invoiceNo: string }> {
 	return need()
@@ -94,6 +112,10 @@ const methods: Record<string, (...args: never[]) => unknown> = {
 	requestsContaining,
 	insertOrder: (init: Record<string, unknown>) => need().insertOrder(init).id,
 	setSearchDelay: (ms: number) => need().setSearchDelay(ms),
+	// IPC turns undefined into null: null lifts the limit.
+	setAccountRateLimit: (requestsPerSecond: number | null) =>
+		need().setAccountRateLimit(requestsPerSecond === null ? undefined : { requestsPerSecond }),
+	rateTimeline,
 	setPullBehaviour: (behaviour: Partial<PullBehaviour>) => need().setPullBehaviour(behaviour),
 	/** Seeds n orders; returns only how many and the id range, not the orders. */
 	seedOrders: (n: number, createDateFrom?: number | null, stepMs?: number | null) => {

@@ -88,6 +88,9 @@ export class RemoteSandbox {
 	orderKeyCounts = (field: 'erpOrderId' | 'invoiceNo', prefix: string) =>
 		this.call('orderKeyCounts', field, prefix) as Promise<Record<string, number>>;
 	setSearchDelay = (ms: number) => this.call('setSearchDelay', ms) as Promise<void>;
+	/** An account-wide limit of n requests per second (test/sandbox/accountLimit.ts); null lifts it. */
+	setAccountRateLimit = (requestsPerSecond: number | null) => this.call('setAccountRateLimit', requestsPerSecond) as Promise<void>;
+	rateTimeline = (api: string) => this.call('rateTimeline', api) as Promise<Array<{ admitted: number; refused: number }>>;
 	orderIndex = (invoicePrefix: string) =>
 		this.call('orderIndex', invoicePrefix) as Promise<Array<{ id: number; erpOrderId: string; invoiceNo: string }>>;
 	requestsContaining = (api: string, text: string) => this.call('requestsContaining', api, text) as Promise<number>;

@@ -101,8 +101,9 @@ export function n8nEnvironment({ runtime, userFolder, port, brokerPort, extraEnv
 	// Only names this n8n knows: an unknown one makes it refuse to start.
 	const offModules = ['mcp-registry'].filter((m) => knownModules(runtime).includes(m));
 	if (offModules.length && !('N8N_DISABLED_MODULES' in extraEnv)) env.N8N_DISABLED_MODULES = offModules.join(',');
-	// Variables of the outer run that would change n8n's behaviour.
-	delete env.NODE_OPTIONS;
+	// Variables of the outer run that would change n8n's behaviour (NODE_OPTIONS stays
+	// when the caller asks for it, e.g. the bench's --cpu-prof).
+	if (!('NODE_OPTIONS' in extraEnv)) delete env.NODE_OPTIONS;
 	delete env.N8N_CUSTOM_EXTENSIONS;
 	return env;
 }

@@ -20,8 +20,7 @@
 //      scheduler (N8N_SCHEDULER_ENABLED, N8N_SCHEDULER_POLL_TRIGGERS_ENABLED,
 //      N8N_USE_WORKFLOW_PUBLICATION_SERVICE, N8N_POLLER_DURABLE_CURSORS_ENABLED),
 //      proven in use by its log ("Scheduler started") and its poller_state row:
-//      4a. orders created right after activation, as check 2 (a `todo`: a
-//          known defect, see the test);
+//      4a. orders created right after activation, as check 2;
 //      4b. orders created once the trigger's first state is stored and the
 //          polls that started before it have ended.
 //
@@ -457,10 +456,8 @@ describe(`Kapture Order Trigger under n8n's durable poll scheduler (n8n ${DEFAUL
 
 	test(
 		'4a. every v1 pull slower than the poll interval, durable scheduler, orders created right after activation: each new order once',
-		{
-			todo:
-				'KNOWN DEFECT (reported to the lead): under the durable scheduler every poll that starts before the trigger\'s first state is stored runs the activation read, and the last one to end stores its own first state, counting the orders created meanwhile as already there: they never fire. Engine repro: test/nodes/Kapture/trigger/pollActivationOverlap.test.ts',
-		},
+		// Failed until the first state stored was made to stand: every poll that started before it ran the
+		// activation read and the last to end stored its own (engine test: pollActivationOverlap.test.ts).
 		async (t) => {
 			assert.match(server.output(), /Scheduler started/, 'n8n started its durable scheduler');
 			const result = await overlappingPolls(t, { n8n, server, sb: sandboxes.atOnce, rec: sliceHits(rec, '/at-once'), workflowId: ids.atOnce, label: 'check 4a (durable, right after activation)' });

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from '../helpers/itemRunner';
+import { AUTOMATIC_START_REQUESTS, DEFAULT_PARALLEL_REQUESTS_CAP, MAX_PARALLEL_REQUESTS } from '../helpers/itemRunner';
 
 /**
  * Parameters every vendor's node shows the same way, written once. `product`
@@ -13,8 +13,8 @@ export function parallelRequestsOption(product: string): INodeProperties {
 		name: 'parallelRequests',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_REQUESTS },
-		default: DEFAULT_PARALLEL_REQUESTS,
-		description: `How many items to send to ${product} at the same time (1 to ${MAX_PARALLEL_REQUESTS}). Output order is the same as with 1. If ${product} asks to slow down, every request waits and fewer are sent at once.`,
+		default: DEFAULT_PARALLEL_REQUESTS_CAP,
+		description: `The most items sent to ${product} at the same time (1 to ${MAX_PARALLEL_REQUESTS}). Leave this option out and the node sets the pace itself: it starts with ${AUTOMATIC_START_REQUESTS}, sends more while ${product} answers quickly, and fewer as soon as ${product} asks to slow down or answers slowly. With it, the node never goes above your number and still slows down when asked. Output order is the same as with 1.`,
 	};
 }
 

@@ -1,18 +1,30 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { deliveryOf, RequestScheduler, type Page } from '../transport';
+import { deliveryOf, RequestScheduler, type PaceSettings, type Page } from '../transport';
 import { boundedNumber } from './numbers';
 import { asNodeError } from './validation';
 
-export const DEFAULT_PARALLEL_REQUESTS = 5;
-// The HTTP Request node runs dozens of requests at once; 429s shrink ours adaptively.
-export const MAX_PARALLEL_REQUESTS = 50;
+/** Requests in flight at the start when Parallel Requests is left out (automatic). */
+export const AUTOMATIC_START_REQUESTS = 10;
+// The HTTP Request node runs a hundred and more requests at once; ours grows to this only while
+// Kapture answers quickly, and 429s and slow answers shrink it (transport/pace.ts).
+export const MAX_PARALLEL_REQUESTS = 100;
+/** What the editor proposes when Parallel Requests is added: the old fixed default. */
+export const DEFAULT_PARALLEL_REQUESTS_CAP = 5;
 
-/** How many requests may run at once, from the Options collection (item 0). */
-export function parallelRequests(context: IExecuteFunctions): number {
+/**
+ * How many requests may run at once, from the Options collection (item 0):
+ * left out, the node finds the pace itself (from AUTOMATIC_START_REQUESTS up to
+ * MAX_PARALLEL_REQUESTS); set, it is a hard cap the node starts at and never exceeds.
+ */
+export function parallelRequests(context: IExecuteFunctions): PaceSettings {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-	return Math.floor(boundedNumber(options.parallelRequests, DEFAULT_PARALLEL_REQUESTS, 1, MAX_PARALLEL_REQUESTS));
+	if (options.parallelRequests === undefined || options.parallelRequests === null || options.parallelRequests === '') {
+		return { ceiling: MAX_PARALLEL_REQUESTS, initial: AUTOMATIC_START_REQUESTS };
+	}
+	const cap = Math.floor(boundedNumber(options.parallelRequests, DEFAULT_PARALLEL_REQUESTS_CAP, 1, MAX_PARALLEL_REQUESTS));
+	return { ceiling: cap, initial: cap };
 }
 
 /**
@@ -123,7 +135,7 @@ export function errorItem(
 }
 
 /**
- * Runs one request per input item, up to `concurrency` at once, and returns
+ * Runs one request per input item, as many at once as `pace` allows, and returns
  * the output exactly as a one-by-one run would: items in input order, each
  * paired with its input. All requests share one scheduler, so when the
  * vendor says "slow down" every request waits. Without Continue On Fail the first
@@ -133,7 +145,7 @@ export function errorItem(
 export async function runPerItem<T>(
 	context: IExecuteFunctions,
 	job: ItemJob<T>,
-	concurrency = parallelRequests(context),
+	pace: PaceSettings = parallelRequests(context),
 ): Promise<INodeExecutionData[]> {
 	const count = context.getInputData().length;
 	const continueOnFail = context.continueOnFail();
@@ -146,7 +158,7 @@ export async function runPerItem<T>(
 		}
 	};
 
-	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+	const prepare = (itemIndex: number) => {
 		try {
 			prepared[itemIndex] = job.prepare(itemIndex);
 		} catch (error) {
@@ -154,9 +166,16 @@ export async function runPerItem<T>(
 			outcomes[itemIndex] = { ok: false, error: error as Error, stage: 'prepare' };
 			identify(itemIndex);
 		}
-	}
+	};
+	// Every item is checked before the first request: a bad item stops the node
+	// (or, with Continue On Fail, becomes its error item) before anything is sent.
+	// (Preparing each item just before sending it, with Continue On Fail, was
+	// measured: slower at 50 ms, as the preparing delays the answers' handling.)
+	for (let itemIndex = 0; itemIndex < count; itemIndex++) prepare(itemIndex);
 
-	const scheduler = new RequestScheduler(concurrency);
+	const scheduler = new RequestScheduler(pace);
+	// One worker per place the pace may ever allow; the scheduler decides how many send at once.
+	const concurrency = scheduler.ceiling;
 	let next = 0;
 	let stopped = false;
 	// Workers holding one of the `concurrency` places. A paused item gives its

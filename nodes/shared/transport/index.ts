@@ -33,5 +33,6 @@ export {
 } from './paging';
 export { DEFAULT_RETRY, type RetrySettings } from './retry';
 export { RequestScheduler } from './scheduler';
+export { PACE_MARGIN, PaceController, type PaceSettings, type PaceState } from './pace';
 export { KAPTURE, kaptureRequest, type KaptureEndpointName } from './vendors/kapture';
 export { SOURCEHUB, sourceHubErrorIn, sourceHubRequest, type SourceHubEndpointName } from './vendors/sourcehub';

@@ -4,7 +4,15 @@ import { sleep } from 'n8n-workflow';
 import { interpretAnswer, type FailedAnswer } from './answers';
 import { credentialsOf, credentialProblem } from './credentials';
 import { answerError, credentialError, networkError, type FailureSite, type NetworkFailure } from './errors';
-import { backoffDelay, DEFAULT_RETRY, isRetryable, parseRetryAfter, type AttemptOutcome, type RetrySettings } from './retry';
+import {
+	backoffDelay,
+	DEFAULT_RETRY,
+	isRetryable,
+	NOT_PROCESSED_STATUSES,
+	parseRetryAfter,
+	type AttemptOutcome,
+	type RetrySettings,
+} from './retry';
 import { RequestScheduler } from './scheduler';
 import { scrubberFor } from './secrets';
 import type { Endpoint, RequestInput, RequestOptions, TransportContext, Vendor } from './types';
@@ -111,18 +119,25 @@ export async function vendorRequest<Name extends string>(
 	let waitedMs = 0;
 
 	for (let attempt = 1; ; attempt++) {
-		const result = await scheduler.run(async () => await sendOnce(this, vendor, endpoint, input, timeoutMs));
+		let roundTripMs = 0;
+		const result = await scheduler.run(async () => {
+			const sentAt = Date.now();
+			try {
+				return await sendOnce(this, vendor, endpoint, input, timeoutMs);
+			} finally {
+				roundTripMs = Date.now() - sentAt;
+			}
+		});
 		const site: FailureSite = { vendor, endpointName, endpoint, itemIndex: options.itemIndex, attempts: attempt };
 
 		let outcome: AttemptOutcome;
 		let failure: () => Error;
 		if (result.sent) {
+			const slowDownAsked = NOT_PROCESSED_STATUSES.has(result.status);
+			if (!slowDownAsked) scheduler.answered(roundTripMs);
 			options.onAnswer?.({ status: result.status, headers: result.headers });
 			const answer = interpretAnswer(vendor, result.status, result.body);
-			if (answer.ok) {
-				scheduler.speedUp();
-				return answer.data;
-			}
+			if (answer.ok) return answer.data;
 			if (meansNothingFound(endpoint, answer)) return [];
 			failure = () => answerError(this, site, answer);
 			// A body that says "failed" is the vendor's considered answer: never retried.
@@ -141,9 +156,9 @@ export async function vendorRequest<Name extends string>(
 		if (waitedMs + delayMs > settings.maxTotalWaitMs) throw failure();
 		waitedMs += delayMs;
 
-		if (outcome.kind === 'status' && (outcome.status === 429 || outcome.status === 503)) {
+		if (outcome.kind === 'status' && NOT_PROCESSED_STATUSES.has(outcome.status)) {
 			// Everyone waits, not only this request: the vendor asked the whole client to slow down.
-			scheduler.slowDown(delayMs);
+			scheduler.refused(delayMs, retryAfterMs !== undefined);
 		} else {
 			await sleep(delayMs);
 		}

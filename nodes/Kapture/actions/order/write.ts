@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { boundedNumber } from '../../../shared/helpers/numbers';
 import { runPerItem } from '../../../shared/helpers/itemRunner';
+import { ParameterReader } from '../../../shared/helpers/parameters';
 import { ErpOrderSearch, erpOrderIdProblem } from '../../helpers/erpOrderSearch';
 import {
 	credentialLookupAccount,
@@ -27,12 +28,12 @@ import {
 } from './orderBody';
 
 function readOrderParameters(
-	context: IExecuteFunctions,
+	parameters: ParameterReader,
 	itemIndex: number,
 	api: KaptureApiChoice,
 	operation: OrderForm,
 ): OrderParameters {
-	const get = (name: string, fallback: unknown = '') => context.getNodeParameter(name, itemIndex, fallback);
+	const get = (name: string, fallback: unknown = '') => parameters.get(name, itemIndex, fallback);
 	const params: OrderParameters = {
 		customerName: get('customerName'),
 		phone: get('phone'),
@@ -71,28 +72,28 @@ function rawErpOrderIdOf(order: OrderBody): unknown {
  * search can match exactly.
  */
 function prepareWrite(
-	context: IExecuteFunctions,
+	parameters: ParameterReader,
 	itemIndex: number,
 	api: KaptureApiChoice,
 	asJson: boolean,
 	operation: OrderForm,
 	searched: boolean,
 ): PreparedWrite {
-	const v = new Validator(context.getNode(), itemIndex);
+	const v = new Validator(parameters.nodeOnce, itemIndex);
 	const bodyOperation = operation === 'update' ? 'update' : 'add';
-	const key = operation === 'upsert' ? v.required(context.getNodeParameter('erpOrderId', itemIndex, ''), 'ERP Order ID') : '';
+	const key = operation === 'upsert' ? v.required(parameters.get('erpOrderId', itemIndex, ''), 'ERP Order ID') : '';
 	let order: OrderBody;
 	let orderId = '';
 	if (asJson) {
-		const json = context.getNodeParameter('orderJson', itemIndex);
-		const rawOrderId = operation === 'update' ? context.getNodeParameter('orderId', itemIndex, '') : '';
+		const json = parameters.get('orderJson', itemIndex);
+		const rawOrderId = operation === 'update' ? parameters.get('orderId', itemIndex, '') : '';
 		orderId = v.text(rawOrderId);
 		order =
 			api === 'v1'
 				? { api, body: v1BodyFromJson(v, json, bodyOperation, rawOrderId) }
 				: { api, body: partnerBodyFromJson(v, json, bodyOperation, rawOrderId) };
 	} else {
-		const params = readOrderParameters(context, itemIndex, api, operation);
+		const params = readOrderParameters(parameters, itemIndex, api, operation);
 		orderId = v.text(params.orderId);
 		order =
 			api === 'v1'
@@ -193,9 +194,11 @@ export async function writeOrders(this: IExecuteFunctions, operation: OrderForm)
 		update: writer.update.bind(writer),
 		upsert: writer.upsert.bind(writer),
 	}[operation];
+	// Parameters without an expression are read once, not for each item.
+	const parameters = new ParameterReader(this);
 	return await runPerItem(this, {
 		effect: operation === 'update' ? 'idempotent' : 'creates',
-		prepare: (itemIndex) => prepareWrite(this, itemIndex, api, asJson, operation, searched),
+		prepare: (itemIndex) => prepareWrite(parameters, itemIndex, api, asJson, operation, searched),
 		send,
 		identify: (itemIndex, prepared) => identifyWrite(this, itemIndex, prepared),
 	});

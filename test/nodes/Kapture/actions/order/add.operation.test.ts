@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { ExecuteContext } from 'n8n-core';
+
 import { errorMessage, fixture, NODE, useHarness, v1ExampleParameters, withoutEmpty } from './setup';
 
 const h = useHarness((sandbox) => {
@@ -292,5 +294,146 @@ describe('Create: Parallel Requests', () => {
 		expect(orders).toHaveLength(50);
 		expect(new Set(orders.map((order) => order.customerName)).size).toBe(50);
 		expect(h.sandbox.inFlight().peak).toBeLessThanOrEqual(5);
+	});
+});
+
+describe('Create: parameters without an expression are read once per execution', () => {
+	it('n8n is asked once for Contacts, Enquiry Fields and a fixed Customer Fields, for every item for the mapped fields; the bodies are the same', async () => {
+		type Reader = { _getNodeParameter(name: string, itemIndex: number): unknown };
+		const prototype = ExecuteContext.prototype as unknown as Reader;
+		const reads = jest.spyOn(prototype, '_getNodeParameter');
+		const items = Array.from({ length: 20 }, (_, n) => ({ n }));
+		let names: unknown[] = [];
+		try {
+			const result = await h.run(
+				{
+					operation: 'add',
+					...v1ExampleParameters(),
+					customerName: '={{ "Customer " + $json.n }}',
+					orderFields: { remarks: '={{ "order " + $json.n }}' },
+				},
+				items,
+			);
+			expect(result.error).toBeUndefined();
+			names = reads.mock.calls.map(([name]) => name);
+		} finally {
+			reads.mockRestore();
+		}
+		const count = (name: string) => names.filter((parameter) => parameter === name).length;
+		expect(count('customerName')).toBe(20);
+		expect(count('orderFields')).toBe(20);
+		for (const fixed of ['contacts', 'enquiryFields', 'customerFields', 'phone', 'email']) expect(count(fixed)).toBe(1);
+		// What was sent is what the example gives, item by item.
+		const example = withoutEmpty(fixture('v1-add.request')) as IDataObject;
+		h.bodies('v1AddUpdate').forEach((body, n) => {
+			expect(body).toEqual({
+				...example,
+				customer_info: { ...(example.customer_info as IDataObject), customer_name: `Customer ${n}` },
+				order_info: { ...(example.order_info as IDataObject), remarks: `order ${n}` },
+			});
+		});
+	});
+});
+
+describe('Create: with Continue On Fail a bad item among many becomes its error item', () => {
+	// Generated mixes of good and bad items (a bad email, an empty name) at random places.
+	const mixes = Array.from({ length: 6 }, (_, seed) => {
+		let state = seed + 1;
+		const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		return { seed, items: Array.from({ length: 40 }, (_, n) => ({ n, bad: random() < 0.2 ? (random() < 0.5 ? 'email' : 'name') : '' })) };
+	});
+
+	it.each(mixes)('mix $seed: a bad item becomes its error item, every good one its order, in input order, nothing twice', async ({ items }) => {
+		h.sandbox.setLatency(5);
+		const result = await h.run(
+			{
+				operation: 'add',
+				api: 'v1',
+				customerName: '={{ $json.bad === "name" ? "" : "Customer " + $json.n }}',
+				phone: '',
+				email: '={{ $json.bad === "email" ? "broken" : "c" + $json.n + "@example.com" }}',
+				orderFields: { erpOrderId: '={{ "E-" + $json.n }}' },
+			},
+			items,
+			{ continueOnFail: true },
+		);
+		expect(result.error).toBeUndefined();
+		const output = result.output(NODE);
+		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, n) => ({ item: n })));
+		output.forEach((item, n) => {
+			const bad = items[n].bad;
+			if (bad === 'email') expect(item.json.error).toMatch(/^Email must be an email address/);
+			else if (bad === 'name') expect(item.json.error).toBe('Customer Name is required');
+			else expect(item.json).toMatchObject({ status: 'success', operation: 'created' });
+		});
+		const created = h.sandbox.listOrders().map((order) => order.erpOrderId).sort();
+		expect(created).toEqual(items.filter((item) => !item.bad).map((item) => `E-${item.n}`).sort());
+		// Bad items were never sent.
+		expect(h.sandbox.requests()).toHaveLength(created.length);
+	});
+});
+
+describe('Create: automatic Parallel Requests against an account-wide rate limit', () => {
+	const LIMIT = 60;
+	const parameters = (prefix: string): IDataObject => ({
+		operation: 'add',
+		api: 'v1',
+		customerName: '={{ "Customer " + $json.n }}',
+		phone: '',
+		email: `={{ "${prefix}" + $json.n + "@example.com" }}`,
+		orderFields: { erpOrderId: `={{ "${prefix}-" + $json.n }}` },
+	});
+	const items = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i }));
+
+	/**
+	 * Admitted and refused add requests per second from the first one, up to
+	 * the last second in which every execution still sent (afterwards the one
+	 * left takes up the freed share only step by step).
+	 */
+	function timeline(prefixes: string[]): Array<{ admitted: number; refused: number }> {
+		const entries = h.sandbox.requests().filter((entry) => entry.api === 'v1AddUpdate');
+		const start = entries[0].at;
+		const erpOf = (entry: (typeof entries)[number]) => String(((entry.body as IDataObject).order_info as IDataObject).erp_order_id);
+		const lastOf = prefixes.map((prefix) => Math.max(...entries.filter((entry) => erpOf(entry).startsWith(`${prefix}-`)).map((entry) => entry.at)));
+		const allSending = Math.min(...lastOf);
+		const seconds: Array<{ admitted: number; refused: number }> = [];
+		for (const entry of entries) {
+			if (entry.at > allSending) break;
+			const second = Math.floor((entry.at - start) / 1000);
+			while (seconds.length <= second) seconds.push({ admitted: 0, refused: 0 });
+			if (entry.status === 429) seconds[second].refused++;
+			else seconds[second].admitted++;
+		}
+		return seconds;
+	}
+
+	afterEach(() => h.sandbox.setAccountRateLimit(undefined));
+
+	it.each([
+		{ executions: 1, perExecution: 480 },
+		{ executions: 2, perExecution: 300 },
+	])('$executions execution(s) at once: nothing lost or twice, a few 429s while finding the limit, then just below it', async ({ executions, perExecution }) => {
+		h.sandbox.setLatency(20);
+		h.sandbox.setAccountRateLimit({ requestsPerSecond: LIMIT });
+		const prefixes = Array.from({ length: executions }, (_, k) => `L${k}`);
+		const results = await Promise.all(prefixes.map((prefix) => h.run(parameters(prefix), items(perExecution))));
+		for (const result of results) {
+			expect(result.error).toBeUndefined();
+			expect(result.json(NODE).filter((json) => json.error !== undefined)).toHaveLength(0);
+		}
+		const erpIds = h.sandbox.listOrders().map((order) => order.erpOrderId);
+		expect(erpIds).toHaveLength(executions * perExecution);
+		expect(new Set(erpIds).size).toBe(executions * perExecution);
+
+		const seconds = timeline(prefixes);
+		// Finding the limit (the first 3 s) may cost a burst of 429s; afterwards a probe now and then.
+		const later = seconds.slice(3);
+		const refusedLater = later.reduce((sum, s) => sum + s.refused, 0);
+		expect(refusedLater).toBeLessThanOrEqual(5 * executions);
+		// Whole seconds after finding while all executions send (the last, partial one left out): never above the limit, mostly just below.
+		const settled = later.slice(0, -1).map((s) => s.admitted);
+		settled.sort((a, b) => a - b);
+		expect(settled[settled.length - 1]).toBeLessThanOrEqual(LIMIT);
+		expect(settled[Math.floor(settled.length / 2)]).toBeGreaterThanOrEqual(0.75 * LIMIT);
 	});
 });

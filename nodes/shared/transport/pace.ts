@@ -1,0 +1,195 @@
+/**
+ * How fast one execution sends to a vendor: how many requests may be in
+ * flight, and, once the vendor has shown a rate limit, how many may start per
+ * second. Pure logic: every event carries its time, so it is tested with a
+ * made-up clock (the scheduler feeds it the real one).
+ *
+ * In flight (AIMD): it starts at `initial`. Each answer that comes back
+ * quickly lets one more request in (doubling per round trip) until the first
+ * sign of congestion; from then on one more per round trip. A 429/503, or
+ * answers turning slow, halve it, at most once per calm period (a burst of
+ * refusals is one signal, not one per request).
+ *
+ * Per second: a rate limit ("n requests per second for the account") counts
+ * requests over time, which no number in flight matches at every latency, and
+ * halving in flight alone ends in a refusal storm every second. So when a
+ * refusal shows such a limit (the vendor asks to wait a second or more, or
+ * most of the latest answers are refusals) the pace is set just below the
+ * rate the vendor admitted in the last second and held there; only then is it
+ * probed upwards, and each time a probe meets the same limit again the next
+ * hold is twice as long. A refusal that says "retry now" (Retry-After: 0)
+ * among good answers is no rate limit: only the number in flight halves.
+ * Each execution finds its own share: in queue mode several executions and
+ * workers learn theirs from the same refusals (the shares need not be equal,
+ * and a share freed by an execution that ends is taken up only by probing).
+ */
+
+export interface PaceSettings {
+	/** Most requests in flight: the user's Parallel Requests, or the automatic ceiling. */
+	ceiling: number;
+	/** Requests in flight at the start (at most the ceiling). */
+	initial: number;
+}
+
+/** What the controller decides and knows, for the scheduler and for tests. */
+export interface PaceState {
+	/** Requests that may be in flight now (whole number, 1 to the ceiling). */
+	inFlight: number;
+	/** Requests that may start per second; Infinity until a rate limit showed. */
+	perSecond: number;
+	/** Still doubling: no congestion seen yet. */
+	slowStart: boolean;
+	/** The rate the vendor admitted when its limit last showed (per second), if it has. */
+	knownLimit?: number;
+}
+
+/** The share of the admitted rate the pace is set to: just below the limit. */
+export const PACE_MARGIN = 0.95;
+// Refusals within this period of the last cut are the same signal.
+const CALM_MS = 1000;
+// The window a rate limit is measured over (the usual "per second").
+const RATE_WINDOW_MS = 1000;
+// After a rate limit showed, the pace is held this long before it is probed upwards; each time
+// a probe finds the same limit again the hold doubles (up to MAX_HOLD_MS): a steady limit is probed rarely.
+const HOLD_MS = 10_000;
+const MAX_HOLD_MS = 80_000;
+// A limit found within this share of the last one is "the same limit".
+const SAME_LIMIT = 0.15;
+// Then, while requests wait for it, it grows by this share per second until the next refusal.
+const PROBE_PER_SECOND = 0.1;
+// Of the latest answers, this many refusals show a limit too.
+const RECENT_ANSWERS = 8;
+const RECENT_REFUSALS_FOR_LIMIT = 6;
+// Answers faster than 2x the fastest (plus this) are "quick": the vendor keeps up.
+const QUICK_SLACK_MS = 50;
+// Answers (smoothed) slower than 3x the fastest plus this are a slowdown: fewer in flight.
+const SLOW_SLACK_MS = 200;
+// Requests in flight kept for a known pace: this many times what it needs at the current round trip.
+const IN_FLIGHT_HEADROOM = 1.5;
+// How much the fastest answer of late forgets per answer.
+const BASELINE_DRIFT = 1 / 256;
+
+export class PaceController {
+	readonly ceiling: number;
+	private limit: number;
+	private threshold = Infinity;
+	private pace = Infinity;
+	private knownLimit: number | undefined;
+	private calmUntil = -Infinity;
+	private paceCalmUntil = -Infinity;
+	private holdUntil = -Infinity;
+	private holdMs = HOLD_MS;
+	private lastProbeAt = -Infinity;
+	private fastestRtt = Infinity;
+	private smoothedRtt: number | undefined;
+	// When admitted requests (answered, not refused) came back, oldest first: the rate the vendor lets through.
+	private admitted: number[] = [];
+	private recent: boolean[] = [];
+
+	constructor(settings: PaceSettings) {
+		this.ceiling = Math.max(1, Math.floor(settings.ceiling));
+		this.limit = Math.min(this.ceiling, Math.max(1, Math.floor(settings.initial)));
+	}
+
+	state(): PaceState {
+		return {
+			inFlight: Math.floor(this.limit),
+			perSecond: this.pace,
+			slowStart: this.threshold === Infinity,
+			...(this.knownLimit === undefined ? {} : { knownLimit: this.knownLimit }),
+		};
+	}
+
+	/** Requests that may be in flight now. */
+	get inFlight(): number {
+		return Math.floor(this.limit);
+	}
+
+	/**
+	 * Milliseconds between request starts; 0 while no rate limit showed.
+	 * `waiting`: requests are waiting for the pace, so it is what holds them back (and may be probed).
+	 */
+	spacingMs(now: number, waiting = false): number {
+		if (waiting) this.probe(now);
+		return Number.isFinite(this.pace) ? 1000 / this.pace : 0;
+	}
+
+	/** An answer that is not a slow-down signal came back `rttMs` after its request started. */
+	answered(now: number, rttMs: number): void {
+		this.remember(false);
+		this.admitted.push(now);
+		this.forgetBefore(now);
+		// The fastest answer of late: it drifts up slowly, so a vendor that became slower for good
+		// sets a new norm instead of halving the requests in flight again and again.
+		this.fastestRtt = Math.min(rttMs, this.fastestRtt * (1 + BASELINE_DRIFT));
+		this.smoothedRtt = this.smoothedRtt === undefined ? rttMs : this.smoothedRtt + (rttMs - this.smoothedRtt) / 8;
+		if (this.smoothedRtt > 3 * this.fastestRtt + SLOW_SLACK_MS) {
+			this.halve(now, Math.max(CALM_MS, this.smoothedRtt));
+			return;
+		}
+		if (rttMs > 2 * this.fastestRtt + QUICK_SLACK_MS) return;
+		// Below the threshold: one more per answer (doubles per round trip); above it, one more per round trip.
+		this.limit = Math.min(this.ceiling, this.limit + (this.limit < this.threshold ? 1 : 1 / this.limit));
+	}
+
+	/**
+	 * The vendor refused a request and asked to slow down (429/503), to wait
+	 * `waitMs` (its Retry-After, or our back-off when it gave none).
+	 */
+	refused(now: number, waitMs: number, retryAfterGiven: boolean): void {
+		this.remember(true);
+		this.forgetBefore(now);
+		const calm = Math.max(CALM_MS, waitMs);
+		this.halve(now, calm);
+		this.learnRateLimit(now, waitMs, retryAfterGiven, calm);
+		// Once a pace keeps to the limit, fewer in flight than it needs would only slow the run further.
+		if (Number.isFinite(this.pace)) {
+			const needed = Math.ceil((this.pace * (this.smoothedRtt ?? 0) * IN_FLIGHT_HEADROOM) / 1000) + 1;
+			this.limit = Math.min(this.ceiling, Math.max(this.limit, needed));
+		}
+	}
+
+	private learnRateLimit(now: number, waitMs: number, retryAfterGiven: boolean, calm: number): void {
+		const recentRefusals = this.recent.filter(Boolean).length;
+		const showsRateLimit = (retryAfterGiven && waitMs >= 1000) || recentRefusals >= RECENT_REFUSALS_FOR_LIMIT;
+		if (!showsRateLimit || now < this.paceCalmUntil) return;
+		// What the vendor let through in the last second is what the limit leaves us.
+		const admittedPerSecond = this.admitted.length * (1000 / RATE_WINDOW_MS);
+		if (admittedPerSecond < 1) return;
+		const sameLimit = this.knownLimit !== undefined && Math.abs(admittedPerSecond / this.knownLimit - 1) <= SAME_LIMIT;
+		this.holdMs = sameLimit ? Math.min(MAX_HOLD_MS, this.holdMs * 2) : HOLD_MS;
+		this.knownLimit = admittedPerSecond;
+		// At most halve at once, so one odd measure cannot stall the run.
+		this.pace = Math.max(PACE_MARGIN * admittedPerSecond, Number.isFinite(this.pace) ? this.pace / 2 : 0);
+		this.paceCalmUntil = now + calm;
+		this.holdUntil = now + calm + this.holdMs;
+		this.lastProbeAt = this.holdUntil;
+	}
+
+	private halve(now: number, calmMs: number): void {
+		if (now < this.calmUntil) return;
+		this.limit = Math.max(1, Math.floor(this.limit / 2));
+		this.threshold = this.limit;
+		this.calmUntil = now + calmMs;
+	}
+
+	/** Long after the last rate limit, the pace creeps up again (the limit or our share may have grown). */
+	private probe(now: number): void {
+		if (!Number.isFinite(this.pace) || now < this.holdUntil) return;
+		// Only time spent waiting for the pace counts: a gap without requests proves nothing.
+		const seconds = Math.min(1000, now - Math.max(this.lastProbeAt, this.holdUntil)) / 1000;
+		this.lastProbeAt = now;
+		if (seconds > 0) this.pace *= (1 + PROBE_PER_SECOND) ** seconds;
+	}
+
+	private remember(refused: boolean): void {
+		this.recent.push(refused);
+		if (this.recent.length > RECENT_ANSWERS) this.recent.shift();
+	}
+
+	private forgetBefore(now: number): void {
+		let drop = 0;
+		while (drop < this.admitted.length && this.admitted[drop] <= now - RATE_WINDOW_MS) drop++;
+		if (drop > 0) this.admitted.splice(0, drop);
+	}
+}

@@ -1,0 +1,184 @@
+// A discrete-event simulation of executions sending through PaceController to
+// a vendor: virtual time, seeded latency jitter, and on the vendor's side the
+// sandbox's own account limiter (test/sandbox/accountLimit.ts) or refusals at
+// random. Each client follows the scheduler's rules (transport/scheduler.ts):
+// requests in flight up to the controller's number, starts spaced by its pace
+// without catching up, every request waiting out a pause the vendor asked for,
+// a refused request sent again after it, with the transport's own back-off.
+// Minutes of traffic run in milliseconds, so many cases can be generated.
+
+import { PaceController, type PaceSettings } from '../../../../../nodes/shared/transport/pace';
+import { backoffDelay, DEFAULT_RETRY } from '../../../../../nodes/shared/transport/retry';
+import { AccountRateLimiter } from '../../../../sandbox/accountLimit';
+import { Prng } from '../../../../sandbox/random';
+
+export interface SimulationCase {
+	/** Requests per second the account admits (sliding 1 s window); undefined = no limit. */
+	limitPerSecond?: number;
+	/** Share of requests refused at random (429, Retry-After: retryAfterSeconds). */
+	randomRefusals?: number;
+	retryAfterSeconds?: number;
+	latencyMs: number;
+	/** Executions sharing the account, each with its own controller. */
+	clients: number;
+	settings: PaceSettings;
+	/** Requests each client sends. */
+	requests: number;
+	/** Clients start this far apart (ms). */
+	staggerMs?: number;
+	seed: number;
+	/** Stop after this much virtual time even if requests are left. */
+	maxMs?: number;
+}
+
+export interface SimulationResult {
+	/** Per second since the start: admitted and refused requests, over all clients. */
+	seconds: Array<{ admitted: number; refused: number }>;
+	/** When each client had all its requests admitted (ms), or undefined. */
+	finishedAt: Array<number | undefined>;
+	admitted: number;
+	refused: number;
+	/** Highest number of one client's requests in flight at once. */
+	peakInFlight: number;
+	endMs: number;
+}
+
+interface Client {
+	pace: PaceController;
+	left: number;
+	/** Refused requests waiting to be sent again, with their attempt number. */
+	retries: number[];
+	inFlight: number;
+	pausedUntil: number;
+	lastStart: number;
+	pumpAt: number | undefined;
+	startAt: number;
+	finishedAt?: number;
+	admitted: number;
+}
+
+type Event = { at: number; seq: number; run: () => void };
+
+/** A binary heap of events by time, then by insertion. */
+class Events {
+	private readonly heap: Event[] = [];
+	private seq = 0;
+
+	push(at: number, run: () => void): void {
+		const heap = this.heap;
+		heap.push({ at, seq: this.seq++, run });
+		for (let i = heap.length - 1; i > 0; ) {
+			const parent = (i - 1) >> 1;
+			if (!before(heap[i], heap[parent])) break;
+			[heap[i], heap[parent]] = [heap[parent], heap[i]];
+			i = parent;
+		}
+	}
+
+	pop(): Event | undefined {
+		const heap = this.heap;
+		const top = heap[0];
+		const last = heap.pop();
+		if (heap.length > 0 && last) {
+			heap[0] = last;
+			for (let i = 0; ; ) {
+				const l = 2 * i + 1;
+				const r = l + 1;
+				let m = i;
+				if (l < heap.length && before(heap[l], heap[m])) m = l;
+				if (r < heap.length && before(heap[r], heap[m])) m = r;
+				if (m === i) break;
+				[heap[i], heap[m]] = [heap[m], heap[i]];
+				i = m;
+			}
+		}
+		return top;
+	}
+}
+
+const before = (a: Event, b: Event) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+
+export function simulate(c: SimulationCase): SimulationResult {
+	const rng = new Prng(c.seed);
+	let now = 0;
+	const limiter = new AccountRateLimiter(c.limitPerSecond ? { requestsPerSecond: c.limitPerSecond } : undefined, () => now);
+	const events = new Events();
+	const seconds: SimulationResult['seconds'] = [];
+	const count = (kind: 'admitted' | 'refused') => {
+		const second = Math.floor(now / 1000);
+		while (seconds.length <= second) seconds.push({ admitted: 0, refused: 0 });
+		seconds[second][kind]++;
+	};
+	let peakInFlight = 0;
+	const clients: Client[] = Array.from({ length: c.clients }, (_, index) => ({
+		pace: new PaceController(c.settings),
+		left: c.requests,
+		retries: [],
+		inFlight: 0,
+		pausedUntil: 0,
+		lastStart: -Infinity,
+		pumpAt: undefined,
+		startAt: index * (c.staggerMs ?? 0),
+		admitted: 0,
+	}));
+
+	const latency = () => c.latencyMs * (0.8 + 0.4 * rng.next()) + rng.next() * 2;
+
+	const wake = (client: Client, at: number) => {
+		if (client.pumpAt !== undefined && client.pumpAt <= at) return;
+		client.pumpAt = at;
+		events.push(at, () => {
+			if (client.pumpAt !== at) return;
+			client.pumpAt = undefined;
+			pump(client);
+		});
+	};
+
+	const pump = (client: Client) => {
+		for (;;) {
+			if (client.left === 0 && client.retries.length === 0) return;
+			if (now < client.pausedUntil) return wake(client, client.pausedUntil);
+			if (client.inFlight >= client.pace.inFlight) return;
+			const spacing = client.pace.spacingMs(now, now < client.lastStart + client.pace.spacingMs(now));
+			if (now < client.lastStart + spacing) return wake(client, client.lastStart + spacing);
+			const attempt = client.retries.length > 0 ? (client.retries.shift() as number) : (client.left--, 1);
+			send(client, attempt);
+		}
+	};
+
+	const send = (client: Client, attempt: number) => {
+		client.lastStart = now;
+		client.inFlight++;
+		peakInFlight = Math.max(peakInFlight, client.inFlight);
+		// The vendor decides on arrival (127.0.0.1: at once); the answer comes after the latency.
+		let retryAfterS = limiter.take();
+		if (retryAfterS === undefined && c.randomRefusals && rng.next() < c.randomRefusals) retryAfterS = c.retryAfterSeconds ?? 0;
+		count(retryAfterS === undefined ? 'admitted' : 'refused');
+		const rtt = latency();
+		const sentAt = now;
+		events.push(now + rtt, () => {
+			client.inFlight--;
+			if (retryAfterS === undefined) {
+				client.pace.answered(now, now - sentAt);
+				client.admitted++;
+				if (client.left === 0 && client.retries.length === 0 && client.inFlight === 0) client.finishedAt = now;
+			} else {
+				const waitMs = backoffDelay(attempt, DEFAULT_RETRY, retryAfterS * 1000, () => rng.next());
+				client.pausedUntil = Math.max(client.pausedUntil, now + waitMs);
+				client.pace.refused(now, waitMs, true);
+				client.retries.push(attempt + 1);
+			}
+			pump(client);
+		});
+	};
+
+	for (const client of clients) wake(client, client.startAt);
+	const maxMs = c.maxMs ?? 600_000;
+	for (let event = events.pop(); event && event.at <= maxMs; event = events.pop()) {
+		now = event.at;
+		event.run();
+	}
+	const admitted = seconds.reduce((sum, s) => sum + s.admitted, 0);
+	const refused = seconds.reduce((sum, s) => sum + s.refused, 0);
+	return { seconds, finishedAt: clients.map((client) => client.finishedAt), admitted, refused, peakInFlight, endMs: now };
+}

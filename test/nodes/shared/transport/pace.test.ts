@@ -1,0 +1,238 @@
+import { AUTOMATIC_START_REQUESTS, MAX_PARALLEL_REQUESTS } from '../../../../nodes/shared/helpers/itemRunner';
+import { PACE_MARGIN, PaceController } from '../../../../nodes/shared/transport/pace';
+import { simulate, type SimulationCase } from './__fixtures__/paceSimulation';
+
+/** What the nodes run with when Parallel Requests is left out. */
+const AUTOMATIC = { ceiling: MAX_PARALLEL_REQUESTS, initial: AUTOMATIC_START_REQUESTS };
+
+/** Quick answers, one per `stepMs`, `count` of them. */
+function answerQuickly(pace: PaceController, from: number, count: number, rttMs = 20, stepMs = 1): number {
+	let now = from;
+	for (let i = 0; i < count; i++) pace.answered((now += stepMs), rttMs);
+	return now;
+}
+
+describe('PaceController: requests in flight', () => {
+	it('starts at the initial number and, while answers are quick, lets one more in per answer up to the ceiling, never above', () => {
+		const pace = new PaceController(AUTOMATIC);
+		expect(pace.state()).toEqual({ inFlight: 10, perSecond: Infinity, slowStart: true });
+		answerQuickly(pace, 0, 15);
+		expect(pace.inFlight).toBe(25);
+		answerQuickly(pace, 100, 500);
+		expect(pace.inFlight).toBe(MAX_PARALLEL_REQUESTS);
+	});
+
+	it('a cap below the initial number is where it starts and stays', () => {
+		const pace = new PaceController({ ceiling: 3, initial: 10 });
+		expect(pace.inFlight).toBe(3);
+		answerQuickly(pace, 0, 50);
+		expect(pace.inFlight).toBe(3);
+	});
+
+	it('halves on a refusal, once for a burst of refusals, again only after the calm period, never below 1', () => {
+		const pace = new PaceController({ ceiling: 40, initial: 40 });
+		for (let i = 0; i < 30; i++) pace.refused(1000 + i, 0, false);
+		expect(pace.inFlight).toBe(20);
+		pace.refused(1999, 0, false);
+		expect(pace.inFlight).toBe(20);
+		let now = 2000;
+		for (const expected of [10, 5, 2, 1, 1]) {
+			pace.refused(now, 0, false);
+			expect(pace.inFlight).toBe(expected);
+			now += 1000;
+		}
+	});
+
+	it('a Retry-After longer than a second keeps the burst one signal for that long', () => {
+		const pace = new PaceController({ ceiling: 40, initial: 40 });
+		pace.refused(0, 5000, true);
+		pace.refused(4000, 5000, true);
+		expect(pace.inFlight).toBe(20);
+		pace.refused(5000, 5000, true);
+		expect(pace.inFlight).toBe(10);
+	});
+
+	it('after congestion it grows by one per round trip (one per `inFlight` answers), not one per answer', () => {
+		const pace = new PaceController({ ceiling: 50, initial: 40 });
+		pace.refused(0, 0, false);
+		expect(pace.inFlight).toBe(20);
+		expect(pace.state().slowStart).toBe(false);
+		answerQuickly(pace, 2000, 19);
+		expect(pace.inFlight).toBe(20);
+		answerQuickly(pace, 3000, 2);
+		expect(pace.inFlight).toBe(21);
+		answerQuickly(pace, 4000, 21);
+		expect(pace.inFlight).toBe(22);
+	});
+
+	it('answers turning slow halve it; slow answers never let more in', () => {
+		const pace = new PaceController({ ceiling: 50, initial: 32 });
+		answerQuickly(pace, 0, 5, 50);
+		const grown = pace.inFlight;
+		// Slower than 2x the fastest + 50 ms: no growth.
+		pace.answered(100, 160);
+		expect(pace.inFlight).toBe(grown);
+		// Smoothed beyond 3x the fastest + 200 ms: fewer in flight.
+		let now = 200;
+		while (pace.inFlight === grown && now < 10_000) pace.answered((now += 10), 2000);
+		expect(pace.inFlight).toBe(Math.floor(grown / 2));
+		expect(pace.state().perSecond).toBe(Infinity);
+	});
+
+	it('a vendor that became slower for good sets a new norm instead of halving again and again', () => {
+		const pace = new PaceController({ ceiling: 50, initial: 40 });
+		answerQuickly(pace, 0, 20, 20);
+		let now = 1000;
+		const seen: number[] = [];
+		for (let second = 0; second < 60; second++) {
+			for (let i = 0; i < 20; i++) pace.answered((now += 50), 800);
+			seen.push(pace.inFlight);
+		}
+		// Halved a few times while 800 ms was new, then grows again at the new norm.
+		expect(Math.min(...seen)).toBeGreaterThanOrEqual(1);
+		expect(seen[seen.length - 1]).toBeGreaterThan(Math.min(...seen));
+	});
+});
+
+describe('PaceController: a rate limit', () => {
+	it('a refusal asking to wait a second or more sets the pace just below what was admitted in the last second', () => {
+		const pace = new PaceController(AUTOMATIC);
+		// 80 admitted answers over the last second, then the limit.
+		let now = 0;
+		for (let i = 0; i < 80; i++) pace.answered((now += 12.5), 20);
+		pace.refused(now, 1000, true);
+		expect(pace.state().knownLimit).toBe(80);
+		expect(pace.state().perSecond).toBeCloseTo(PACE_MARGIN * 80);
+		expect(pace.spacingMs(now)).toBeCloseTo(1000 / (PACE_MARGIN * 80));
+	});
+
+	it('an isolated refusal with Retry-After 0 is no rate limit: the pace stays open', () => {
+		const pace = new PaceController(AUTOMATIC);
+		let now = answerQuickly(pace, 0, 100);
+		for (let i = 0; i < 5; i++) {
+			now = answerQuickly(pace, now + 2000, 9);
+			pace.refused(now, 0, false);
+		}
+		expect(pace.state().perSecond).toBe(Infinity);
+		expect(pace.spacingMs(now)).toBe(0);
+	});
+
+	it('six refusals among the last eight answers show a limit, whatever Retry-After says', () => {
+		const pace = new PaceController(AUTOMATIC);
+		const now = answerQuickly(pace, 0, 50, 20, 10);
+		for (let i = 1; i <= 5; i++) pace.refused(now + i, 0, false);
+		expect(pace.state().perSecond).toBe(Infinity);
+		pace.refused(now + 6, 0, false);
+		expect(pace.state().perSecond).toBeLessThan(Infinity);
+	});
+
+	it('holds the pace, then probes it upwards only while requests wait for it; a steady limit is probed ever more rarely', () => {
+		const pace = new PaceController(AUTOMATIC);
+		let now = 0;
+		for (let i = 0; i < 100; i++) pace.answered((now += 10), 20);
+		pace.refused(now, 1000, true);
+		const held = pace.state().perSecond;
+		// Ten seconds later nothing has moved, waiting or not.
+		expect(pace.spacingMs(now + 10_000, true)).toBeCloseTo(1000 / held);
+		// Once the hold is over (calm 1 s + 10 s), a second of waiting raises it by 10 %; a minute without waiting does not.
+		const after = now + 11_000;
+		pace.spacingMs(after, true);
+		expect(pace.state().perSecond).toBeCloseTo(held);
+		pace.spacingMs(after + 1000, true);
+		expect(pace.state().perSecond).toBeCloseTo(held * 1.1);
+		pace.spacingMs(after + 60_000, false);
+		expect(pace.state().perSecond).toBeCloseTo(held * 1.1);
+		// The probe finds the same limit: the next hold is twice as long.
+		now = after + 61_000;
+		for (let i = 0; i < 100; i++) pace.answered((now += 10), 20);
+		pace.refused(now, 1000, true);
+		const second = pace.state().perSecond;
+		expect(pace.spacingMs(now + 19_000, true)).toBeCloseTo(1000 / second);
+		expect(pace.spacingMs(now + 23_000, true)).toBeLessThan(1000 / second);
+	});
+
+	it('never more than halves the pace at once, so one odd measure cannot stall a run', () => {
+		const pace = new PaceController(AUTOMATIC);
+		let now = 0;
+		for (let i = 0; i < 100; i++) pace.answered((now += 10), 20);
+		pace.refused(now, 1000, true);
+		const first = pace.state().perSecond;
+		// Five seconds later: two answers in the last second only.
+		now += 5000;
+		pace.answered(now - 10, 20);
+		pace.answered(now, 20);
+		pace.refused(now, 1000, true);
+		expect(pace.state().perSecond).toBeCloseTo(first / 2);
+	});
+});
+
+/**
+ * Cases generated over the account's limit, the latency, how many executions
+ * share the account and their ceiling; each simulated for a minute with the
+ * sandbox's own limiter. The claim: once found, the limit is kept to just
+ * below it, with few refusals, instead of refusal storms every second.
+ */
+describe('PaceController against an account-wide limit (simulated, generated cases)', () => {
+	const SECONDS = 60;
+	const SETTLED_FROM = 15;
+	const cases: Array<SimulationCase & { name: string }> = [];
+	let seed = 1;
+	for (const limitPerSecond of [3, 10, 30, 100, 300]) {
+		for (const latencyMs of [1, 20, 50, 200, 800]) {
+			for (const clients of [1, 2, 3]) {
+				for (const settings of [AUTOMATIC, { ceiling: 5, initial: 5 }]) {
+					cases.push({
+						name: `${limitPerSecond}/s, ${latencyMs} ms, ${clients} execution(s), ceiling ${settings.ceiling}`,
+						limitPerSecond,
+						latencyMs,
+						clients,
+						settings,
+						// Enough for each to send all minute long, whatever its share.
+						requests: Math.ceil(limitPerSecond * SECONDS * 1.5),
+						staggerMs: 700,
+						seed: seed++,
+						maxMs: SECONDS * 1000,
+					});
+				}
+			}
+		}
+	}
+
+	it.each(cases)('$name', (c) => {
+		const r = simulate(c);
+		const limit = c.limitPerSecond as number;
+		// What the ceilings allow at this latency, limit or not.
+		const reachable = Math.min(limit, (c.clients * c.settings.ceiling * 1000) / c.latencyMs);
+		const settled = r.seconds.slice(SETTLED_FROM, SECONDS);
+		const mean = settled.reduce((sum, s) => sum + s.admitted, 0) / settled.length;
+		const refusedLater = r.seconds.slice(SETTLED_FROM).reduce((sum, s) => sum + s.refused, 0);
+		const secondsWithRefusals = settled.filter((s) => s.refused > 0).length;
+		if (reachable < limit * 0.9) {
+			// The limit is out of reach: nothing refused, everything the ceilings allow.
+			expect(r.refused).toBe(0);
+			expect(mean).toBeGreaterThanOrEqual(0.9 * reachable);
+			return;
+		}
+		// Just below the limit: three quarters of it at least (a whole request of a tiny limit is a lot).
+		expect(mean).toBeGreaterThanOrEqual(Math.min(0.8 * limit, limit - 1.2));
+		expect(mean).toBeLessThanOrEqual(limit);
+		// Few refusals once found: a probe now and then per execution, not a storm every second.
+		// (A limit of a few requests a second shared by executions is probed in whole requests: up to a quarter of the seconds.)
+		expect(secondsWithRefusals).toBeLessThanOrEqual(limit >= 10 ? 5 * c.clients : settled.length / 4);
+		expect(refusedLater).toBeLessThanOrEqual(c.clients * (4 + Math.ceil((limit * c.latencyMs) / 1000)) * 3);
+	});
+});
+
+describe('PaceController under refusals at random (no limit)', () => {
+	it.each([0.05, 0.1, 0.2])('%p of requests refused with Retry-After 0: the automatic pace is no slower than the old fixed 5 at a time', (share) => {
+		const run = (settings: { ceiling: number; initial: number }) =>
+			simulate({ latencyMs: 50, clients: 1, settings, requests: 3000, seed: 5, randomRefusals: share, retryAfterSeconds: 0 });
+		const automatic = run(AUTOMATIC);
+		const oldDefault = run({ ceiling: 5, initial: 5 });
+		expect(automatic.admitted).toBe(3000);
+		expect(automatic.finishedAt[0]).toBeDefined();
+		// AIMD halves on each burst of refusals and grows back one per round trip, but it does not collapse.
+		expect(automatic.finishedAt[0] as number).toBeLessThan(oldDefault.finishedAt[0] as number);
+		expect(automatic.refused).toBeGreaterThan(0);
+	});
+});
