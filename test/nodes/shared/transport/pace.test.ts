@@ -236,3 +236,49 @@ describe('PaceController under refusals at random (no limit)', () => {
 		expect(automatic.refused).toBeGreaterThan(0);
 	});
 });
+
+/**
+ * KNOWN DEFECT (see README, "Known issues"): refusals at random that ask to
+ * wait a second (a proxy or a shared account refusing a share of requests
+ * whatever our rate; the queue test's check 4) each look like a rate limit to
+ * one execution. Every one sets the pace to what was admitted in the last
+ * second, which the pause of the one before cut short, so the pace falls on
+ * each refusal: 10 % of 429s with Retry-After: 1 make a run 10 to 85 times
+ * slower than a client that only waits out the pauses. Telling them from a
+ * limit shared with other executions (which refuses just the same from one
+ * execution's view) was tried four ways on 2026-12-06 and each broke the
+ * account-limit cases above. These cases are expected to fail until it is
+ * fixed: when one passes, jest fails here, and the note can go.
+ */
+describe('PaceController under refusals at random that ask to wait (known defect)', () => {
+	const cases: Array<{ name: string; share: number; retryAfterSeconds: number; clients: number; ceiling: number }> = [];
+	for (const share of [0.05, 0.1]) {
+		for (const retryAfterSeconds of [1, 2]) {
+			for (const clients of [1, 4]) {
+				for (const ceiling of [10, MAX_PARALLEL_REQUESTS]) {
+					cases.push({ name: `${share * 100} % refused, Retry-After ${retryAfterSeconds} s, ${clients} execution(s), ceiling ${ceiling}`, share, retryAfterSeconds, clients, ceiling });
+				}
+			}
+		}
+	}
+	it.failing.each(cases)('$name: done within 3x the time of only waiting out the pauses', (c) => {
+		const run = (paced: boolean) =>
+			simulate({
+				latencyMs: 50,
+				clients: c.clients,
+				settings: { ceiling: c.ceiling, initial: Math.min(c.ceiling, AUTOMATIC_START_REQUESTS) },
+				requests: 500,
+				seed: 11,
+				staggerMs: 50,
+				randomRefusals: c.share,
+				retryAfterSeconds: c.retryAfterSeconds,
+				paced,
+				maxMs: 1_200_000,
+			});
+		const last = (r: ReturnType<typeof simulate>) => Math.max(...r.finishedAt.map((at) => at ?? Infinity));
+		const automatic = run(true);
+		const pausesOnly = run(false);
+		expect(automatic.admitted).toBe(500 * c.clients);
+		expect(last(automatic)).toBeLessThanOrEqual(3 * last(pausesOnly));
+	});
+});

@@ -29,6 +29,12 @@ export interface SimulationCase {
 	seed: number;
 	/** Stop after this much virtual time even if requests are left. */
 	maxMs?: number;
+	/**
+	 * false: the clients ignore the controller's decisions (always the ceiling in
+	 * flight, no pace) and only wait out the pauses the vendor asks for: the
+	 * reference the controller is compared with.
+	 */
+	paced?: boolean;
 }
 
 export interface SimulationResult {
@@ -100,6 +106,7 @@ const before = (a: Event, b: Event) => a.at < b.at || (a.at === b.at && a.seq < 
 
 export function simulate(c: SimulationCase): SimulationResult {
 	const rng = new Prng(c.seed);
+	const paced = c.paced ?? true;
 	let now = 0;
 	const limiter = new AccountRateLimiter(c.limitPerSecond ? { requestsPerSecond: c.limitPerSecond } : undefined, () => now);
 	const events = new Events();
@@ -138,8 +145,8 @@ export function simulate(c: SimulationCase): SimulationResult {
 		for (;;) {
 			if (client.left === 0 && client.retries.length === 0) return;
 			if (now < client.pausedUntil) return wake(client, client.pausedUntil);
-			if (client.inFlight >= client.pace.inFlight) return;
-			const spacing = client.pace.spacingMs(now, now < client.lastStart + client.pace.spacingMs(now));
+			if (client.inFlight >= (paced ? client.pace.inFlight : client.pace.ceiling)) return;
+			const spacing = paced ? client.pace.spacingMs(now, now < client.lastStart + client.pace.spacingMs(now)) : 0;
 			if (now < client.lastStart + spacing) return wake(client, client.lastStart + spacing);
 			const attempt = client.retries.length > 0 ? (client.retries.shift() as number) : (client.left--, 1);
 			send(client, attempt);
