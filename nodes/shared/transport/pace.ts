@@ -19,6 +19,16 @@
  * probed upwards, and each time a probe meets the same limit again the next
  * hold is twice as long. A refusal that says "retry now" (Retry-After: 0)
  * among good answers is no rate limit: only the number in flight halves.
+ * Nor, before any limit showed, is a lone refusal asking to wait that comes
+ * less than a second of sending after the start or the last pause: a vendor
+ * or proxy refusing a share of requests at random asks that too, and taking
+ * each for a limit set the pace from seconds the pauses cut short, lower on
+ * every refusal (runs 10-85x slower than only waiting out the pauses). A
+ * limit we reach alone refuses in runs (every request beyond it until its
+ * window moves on) or after a full second of our requests filled it, so it
+ * still shows; the pause the vendor asked for is all such a refusal costs.
+ * Once a limit showed, every refusal counts as before: another execution's
+ * probe of a shared limit refuses our requests one by one too.
  * Each execution finds its own share: in queue mode several executions and
  * workers learn theirs from the same refusals (the shares need not be equal,
  * and a share freed by an execution that ends is taken up only by probing).
@@ -60,6 +70,10 @@ const PROBE_PER_SECOND = 0.1;
 // Of the latest answers, this many refusals show a limit too.
 const RECENT_ANSWERS = 8;
 const RECENT_REFUSALS_FOR_LIMIT = 6;
+// Before a limit showed, a refusal asking to wait counts only in a run: this many of the latest
+// answers refused, or this share of the requests in flight when fewer are in flight.
+const RUN_OF_REFUSALS = 7;
+const RUN_SHARE_OF_IN_FLIGHT = 0.75;
 // Answers faster than 2x the fastest (plus this) are "quick": the vendor keeps up.
 const QUICK_SLACK_MS = 50;
 // Answers (smoothed) slower than 3x the fastest plus this are a slowdown: fewer in flight.
@@ -85,6 +99,9 @@ export class PaceController {
 	// When admitted requests (answered, not refused) came back, oldest first: the rate the vendor lets through.
 	private admitted: number[] = [];
 	private recent: boolean[] = [];
+	// When this execution began sending, and when the last pause the vendor asked for ends.
+	private startedAt = Infinity;
+	private pausedUntil = -Infinity;
 
 	constructor(settings: PaceSettings) {
 		this.ceiling = Math.max(1, Math.floor(settings.ceiling));
@@ -117,6 +134,7 @@ export class PaceController {
 	/** An answer that is not a slow-down signal came back `rttMs` after its request started. */
 	answered(now: number, rttMs: number): void {
 		this.remember(false);
+		this.startedAt = Math.min(this.startedAt, now - rttMs);
 		this.admitted.push(now);
 		this.forgetBefore(now);
 		// The fastest answer of late: it drifts up slowly, so a vendor that became slower for good
@@ -139,6 +157,11 @@ export class PaceController {
 	refused(now: number, waitMs: number, retryAfterGiven: boolean): void {
 		this.remember(true);
 		this.forgetBefore(now);
+		this.startedAt = Math.min(this.startedAt, now);
+		const sendingSince = Math.max(this.startedAt, this.pausedUntil);
+		this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
+		// The pause itself slows us down: a lone refusal that may be at random changes nothing else.
+		if (this.mayBeAtRandom(now, waitMs, retryAfterGiven, sendingSince)) return;
 		const calm = Math.max(CALM_MS, waitMs);
 		this.halve(now, calm);
 		this.learnRateLimit(now, waitMs, retryAfterGiven, calm);
@@ -149,13 +172,36 @@ export class PaceController {
 		}
 	}
 
+	/**
+	 * Before any limit showed, a refusal asking to wait a second or more, neither in a run of
+	 * refusals nor after a full second of sending since the start or the last pause: a per-second
+	 * limit we reach alone refuses in runs (every request beyond it, until the window moves on) or
+	 * once a second of our requests filled it, while refusals at random come any time, one by one.
+	 * Taking one as a limit would set the pace from a second the pause cut short.
+	 */
+	private mayBeAtRandom(now: number, waitMs: number, retryAfterGiven: boolean, sendingSince: number): boolean {
+		if (!retryAfterGiven || waitMs < 1000 || Number.isFinite(this.pace)) return false;
+		// (Or every answer so far, when there are fewer.)
+		const run = Math.min(RUN_OF_REFUSALS, Math.max(2, Math.ceil(RUN_SHARE_OF_IN_FLIGHT * this.inFlight)), this.recent.length);
+		if (this.recent.filter(Boolean).length >= run) return false;
+		return now - sendingSince < RATE_WINDOW_MS;
+	}
+
 	private learnRateLimit(now: number, waitMs: number, retryAfterGiven: boolean, calm: number): void {
 		const recentRefusals = this.recent.filter(Boolean).length;
 		const showsRateLimit = (retryAfterGiven && waitMs >= 1000) || recentRefusals >= RECENT_REFUSALS_FOR_LIMIT;
 		if (!showsRateLimit || now < this.paceCalmUntil) return;
 		// What the vendor let through in the last second is what the limit leaves us.
 		const admittedPerSecond = this.admitted.length * (1000 / RATE_WINDOW_MS);
-		if (admittedPerSecond < 1) return;
+		if (admittedPerSecond < 1) {
+			// Nothing to measure (long round trips), but the probe met the limit: hold the pace again.
+			if (Number.isFinite(this.pace)) {
+				this.paceCalmUntil = now + calm;
+				this.holdUntil = Math.max(this.holdUntil, now + calm + this.holdMs);
+				this.lastProbeAt = this.holdUntil;
+			}
+			return;
+		}
 		const sameLimit = this.knownLimit !== undefined && Math.abs(admittedPerSecond / this.knownLimit - 1) <= SAME_LIMIT;
 		this.holdMs = sameLimit ? Math.min(MAX_HOLD_MS, this.holdMs * 2) : HOLD_MS;
 		this.knownLimit = admittedPerSecond;
