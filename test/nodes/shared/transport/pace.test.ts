@@ -238,16 +238,42 @@ describe('PaceController under refusals at random (no limit)', () => {
 });
 
 /**
- * Formerly a KNOWN DEFECT (README, "Known issues"): refusals at random that
- * ask to wait a second (a proxy or a shared account refusing a share of
- * requests whatever our rate; the queue test's check 4) each looked like a
- * rate limit to one execution, and every one set the pace to what was
- * admitted in a second the pause of the one before cut short: 10 to 85 times
- * slower than a client that only waits out the pauses. Before any limit
- * showed, a lone refusal within a second of sending after the start or the
- * last pause is now taken for no limit (see PaceController).
+ * Refusals at random that ask to wait a second (a proxy or a shared account
+ * refusing a share of requests whatever our rate; the queue test's check 4)
+ * each looked like a rate limit to one execution, and every one set the pace
+ * to what was admitted in a second the pause of the one before cut short:
+ * 10 to 85 times slower than a client that only waits out the pauses. Before
+ * any limit showed, a lone refusal within a second of sending after the start
+ * or the last pause is now taken for no limit (see PaceController).
+ *
+ * STILL A KNOWN DEFECT (README, Parallel Requests): once a pace was set by
+ * mistake (a chance run of refusals with few in flight, or a refusal after a
+ * whole second of sending), it spirals down as before. Measured over the grid
+ * below: the median slowdown went from 7.6x to 1.5x, but about a third of the
+ * cases are still above 3x (ceiling 5, slow answers with many in flight).
  */
-describe('PaceController under refusals at random that ask to wait (known defect)', () => {
+describe('PaceController under refusals at random that ask to wait', () => {
+	const last = (r: ReturnType<typeof simulate>) => Math.max(...r.finishedAt.map((at) => at ?? Infinity));
+	/** How many times longer the automatic pace takes than a client that only waits out the pauses. */
+	const slowdown = (c: { share: number; retryAfterSeconds: number; clients: number; ceiling: number; latencyMs: number; seed: number }) => {
+		const run = (paced: boolean) =>
+			simulate({
+				latencyMs: c.latencyMs,
+				clients: c.clients,
+				settings: { ceiling: c.ceiling, initial: Math.min(c.ceiling, AUTOMATIC_START_REQUESTS) },
+				requests: 500,
+				seed: c.seed,
+				staggerMs: 50,
+				randomRefusals: c.share,
+				retryAfterSeconds: c.retryAfterSeconds,
+				paced,
+				maxMs: 2_000_000,
+			});
+		const automatic = run(true);
+		expect(automatic.admitted).toBe(500 * c.clients);
+		return last(automatic) / last(run(false));
+	};
+
 	const cases: Array<{ name: string; share: number; retryAfterSeconds: number; clients: number; ceiling: number }> = [];
 	for (const share of [0.05, 0.1]) {
 		for (const retryAfterSeconds of [1, 2]) {
@@ -258,24 +284,31 @@ describe('PaceController under refusals at random that ask to wait (known defect
 			}
 		}
 	}
-	it.each(cases)('$name: done within 3x the time of only waiting out the pauses', (c) => {
-		const run = (paced: boolean) =>
-			simulate({
-				latencyMs: 50,
-				clients: c.clients,
-				settings: { ceiling: c.ceiling, initial: Math.min(c.ceiling, AUTOMATIC_START_REQUESTS) },
-				requests: 500,
-				seed: 11,
-				staggerMs: 50,
-				randomRefusals: c.share,
-				retryAfterSeconds: c.retryAfterSeconds,
-				paced,
-				maxMs: 1_200_000,
-			});
-		const last = (r: ReturnType<typeof simulate>) => Math.max(...r.finishedAt.map((at) => at ?? Infinity));
-		const automatic = run(true);
-		const pausesOnly = run(false);
-		expect(automatic.admitted).toBe(500 * c.clients);
-		expect(last(automatic)).toBeLessThanOrEqual(3 * last(pausesOnly));
+	it.each(cases)('$name, 50 ms: done within 3x the time of only waiting out the pauses', (c) => {
+		expect(slowdown({ ...c, latencyMs: 50, seed: 11 })).toBeLessThanOrEqual(3);
+	});
+
+	// A wider grid, over shares, waits, latencies, executions and ceilings, on another seed.
+	const grid: Array<Parameters<typeof slowdown>[0]> = [];
+	for (const retryAfterSeconds of [1, 2]) {
+		for (const share of [0.01, 0.02, 0.05, 0.1, 0.2]) {
+			for (const latencyMs of [5, 50, 200]) {
+				for (const clients of [1, 4]) {
+					for (const ceiling of [5, 10, MAX_PARALLEL_REQUESTS]) grid.push({ share, retryAfterSeconds, latencyMs, clients, ceiling, seed: 7 });
+				}
+			}
+		}
+	}
+	const slowdowns = () => grid.map((c) => slowdown(c)).sort((a, b) => a - b);
+
+	it(`over ${grid.length} generated cases: median slowdown at most 2x (7.6x before the fix), under a fifth of the cases above 10x`, () => {
+		const sorted = slowdowns();
+		expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThanOrEqual(2);
+		expect(sorted.filter((x) => x > 10).length).toBeLessThan(grid.length / 5);
+	});
+
+	// The goal, not met yet: when this passes, jest fails here; make it a plain test and drop the README's known issue.
+	it.failing(`over ${grid.length} generated cases: every one within 3x of only waiting out the pauses (known defect)`, () => {
+		expect(slowdowns().filter((x) => x > 3)).toEqual([]);
 	});
 });
