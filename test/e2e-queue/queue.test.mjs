@@ -312,7 +312,7 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 40 * 60
 	}
 
 	/** 4 executions of the bulk workflow at once; returns {records, orders per prefix, ms}. */
-	async function bulkRun(label, timeoutMs = undefined) {
+	async function bulkRun(label, timeoutMs) {
 		const afterId = await lastExecutionId();
 		const prefixes = Array.from({ length: EXECUTIONS }, (_, k) => `${label}${k + 1}`);
 		const started = Date.now();

@@ -83,6 +83,9 @@ const IN_FLIGHT_HEADROOM = 1.5;
 // How much the fastest answer of late forgets per answer.
 const BASELINE_DRIFT = 1 / 256;
 
+/** The vendor asked to wait a second or more: what a per-second limit asks, and what refusals at random may ask too. */
+const asksToWait = (waitMs: number, retryAfterGiven: boolean) => retryAfterGiven && waitMs >= 1000;
+
 export class PaceController {
 	readonly ceiling: number;
 	private limit: number;
@@ -180,7 +183,7 @@ export class PaceController {
 	 * Taking one as a limit would set the pace from a second the pause cut short.
 	 */
 	private mayBeAtRandom(now: number, waitMs: number, retryAfterGiven: boolean, sendingSince: number): boolean {
-		if (!retryAfterGiven || waitMs < 1000 || Number.isFinite(this.pace)) return false;
+		if (!asksToWait(waitMs, retryAfterGiven) || Number.isFinite(this.pace)) return false;
 		// (Or every answer so far, when there are fewer.)
 		const run = Math.min(RUN_OF_REFUSALS, Math.max(2, Math.ceil(RUN_SHARE_OF_IN_FLIGHT * this.inFlight)), this.recent.length);
 		if (this.recent.filter(Boolean).length >= run) return false;
@@ -189,7 +192,7 @@ export class PaceController {
 
 	private learnRateLimit(now: number, waitMs: number, retryAfterGiven: boolean, calm: number): void {
 		const recentRefusals = this.recent.filter(Boolean).length;
-		const showsRateLimit = (retryAfterGiven && waitMs >= 1000) || recentRefusals >= RECENT_REFUSALS_FOR_LIMIT;
+		const showsRateLimit = asksToWait(waitMs, retryAfterGiven) || recentRefusals >= RECENT_REFUSALS_FOR_LIMIT;
 		if (!showsRateLimit || now < this.paceCalmUntil) return;
 		// What the vendor let through in the last second is what the limit leaves us.
 		const admittedPerSecond = this.admitted.length * (1000 / RATE_WINDOW_MS);
