@@ -35,6 +35,13 @@ export interface SimulationCase {
 	 * reference the controller is compared with.
 	 */
 	paced?: boolean;
+	/**
+	 * Each client makes new requests no faster than this per second, as an n8n
+	 * execution busy with its own work does (queue mode on 2 cores: about 14 a
+	 * second); it works ahead by at most the requests it may have in flight.
+	 * Undefined: as fast as the pace lets it.
+	 */
+	maxNewPerSecond?: number;
 }
 
 export interface SimulationResult {
@@ -59,6 +66,8 @@ interface Client {
 	lastStart: number;
 	pumpAt: number | undefined;
 	startAt: number;
+	/** When its next new request is ready (a busy client makes them one by one). */
+	nextNewAt: number;
 	finishedAt?: number;
 	admitted: number;
 }
@@ -126,6 +135,7 @@ export function simulate(c: SimulationCase): SimulationResult {
 		lastStart: -Infinity,
 		pumpAt: undefined,
 		startAt: index * (c.staggerMs ?? 0),
+		nextNewAt: index * (c.staggerMs ?? 0),
 		admitted: 0,
 	}));
 
@@ -148,8 +158,19 @@ export function simulate(c: SimulationCase): SimulationResult {
 			if (client.inFlight >= (paced ? client.pace.inFlight : client.pace.ceiling)) return;
 			const spacing = paced ? client.pace.spacingMs(now, now < client.lastStart + client.pace.spacingMs(now)) : 0;
 			if (now < client.lastStart + spacing) return wake(client, client.lastStart + spacing);
-			const attempt = client.retries.length > 0 ? (client.retries.shift() as number) : (client.left--, 1);
-			send(client, attempt);
+			if (client.retries.length > 0) {
+				send(client, client.retries.shift() as number);
+				continue;
+			}
+			if (client.left === 0) return;
+			if (c.maxNewPerSecond !== undefined) {
+				if (now < client.nextNewAt) return wake(client, client.nextNewAt);
+				const makeMs = 1000 / c.maxNewPerSecond;
+				const inFlight = paced ? client.pace.inFlight : client.pace.ceiling;
+				client.nextNewAt = Math.max(client.nextNewAt, now - (inFlight - 1) * makeMs) + makeMs;
+			}
+			client.left--;
+			send(client, 1);
 		}
 	};
 
