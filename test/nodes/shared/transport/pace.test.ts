@@ -1,9 +1,14 @@
-import { AUTOMATIC_START_REQUESTS, MAX_PARALLEL_REQUESTS } from '../../../../nodes/shared/helpers/itemRunner';
 import { PACE_MARGIN, PaceController } from '../../../../nodes/shared/transport/pace';
-import { simulate, type SimulationCase } from './__fixtures__/paceSimulation';
-
-/** What the nodes run with when Parallel Requests is left out. */
-const AUTOMATIC = { ceiling: MAX_PARALLEL_REQUESTS, initial: AUTOMATIC_START_REQUESTS };
+import {
+	accountLimitCases,
+	AUTOMATIC,
+	busyAccountLimitCases,
+	queueCheck4,
+	randomRefusalGrid,
+	slowdownAgainstPausesOnly,
+	type RandomRefusalCase,
+} from './__fixtures__/paceCases';
+import { accountLimitVerdict, simulate } from './__fixtures__/paceSimulation';
 
 /** Quick answers, one per `stepMs`, `count` of them. */
 function answerQuickly(pace: PaceController, from: number, count: number, rttMs = 20, stepMs = 1): number {
@@ -19,7 +24,7 @@ describe('PaceController: requests in flight', () => {
 		answerQuickly(pace, 0, 15);
 		expect(pace.inFlight).toBe(25);
 		answerQuickly(pace, 100, 500);
-		expect(pace.inFlight).toBe(MAX_PARALLEL_REQUESTS);
+		expect(pace.inFlight).toBe(AUTOMATIC.ceiling);
 	});
 
 	it('a cap below the initial number is where it starts and stays', () => {
@@ -173,53 +178,9 @@ describe('PaceController: a rate limit', () => {
  * below it, with few refusals, instead of refusal storms every second.
  */
 describe('PaceController against an account-wide limit (simulated, generated cases)', () => {
-	const SECONDS = 60;
-	const SETTLED_FROM = 15;
-	const cases: Array<SimulationCase & { name: string }> = [];
-	let seed = 1;
-	for (const limitPerSecond of [3, 10, 30, 100, 300]) {
-		for (const latencyMs of [1, 20, 50, 200, 800]) {
-			for (const clients of [1, 2, 3]) {
-				for (const settings of [AUTOMATIC, { ceiling: 5, initial: 5 }]) {
-					cases.push({
-						name: `${limitPerSecond}/s, ${latencyMs} ms, ${clients} execution(s), ceiling ${settings.ceiling}`,
-						limitPerSecond,
-						latencyMs,
-						clients,
-						settings,
-						// Enough for each to send all minute long, whatever its share.
-						requests: Math.ceil(limitPerSecond * SECONDS * 1.5),
-						staggerMs: 700,
-						seed: seed++,
-						maxMs: SECONDS * 1000,
-					});
-				}
-			}
-		}
-	}
-
+	const cases = accountLimitCases();
 	it.each(cases)('$name', (c) => {
-		const r = simulate(c);
-		const limit = c.limitPerSecond as number;
-		// What the ceilings allow at this latency, limit or not.
-		const reachable = Math.min(limit, (c.clients * c.settings.ceiling * 1000) / c.latencyMs);
-		const settled = r.seconds.slice(SETTLED_FROM, SECONDS);
-		const mean = settled.reduce((sum, s) => sum + s.admitted, 0) / settled.length;
-		const refusedLater = r.seconds.slice(SETTLED_FROM).reduce((sum, s) => sum + s.refused, 0);
-		const secondsWithRefusals = settled.filter((s) => s.refused > 0).length;
-		if (reachable < limit * 0.9) {
-			// The limit is out of reach: nothing refused, everything the ceilings allow.
-			expect(r.refused).toBe(0);
-			expect(mean).toBeGreaterThanOrEqual(0.9 * reachable);
-			return;
-		}
-		// Just below the limit: three quarters of it at least (a whole request of a tiny limit is a lot).
-		expect(mean).toBeGreaterThanOrEqual(Math.min(0.8 * limit, limit - 1.2));
-		expect(mean).toBeLessThanOrEqual(limit);
-		// Few refusals once found: a probe now and then per execution, not a storm every second.
-		// (A limit of a few requests a second shared by executions is probed in whole requests: up to a quarter of the seconds.)
-		expect(secondsWithRefusals).toBeLessThanOrEqual(limit >= 10 ? 5 * c.clients : settled.length / 4);
-		expect(refusedLater).toBeLessThanOrEqual(c.clients * (4 + Math.ceil((limit * c.latencyMs) / 1000)) * 3);
+		expect(accountLimitVerdict(c, simulate(c))).toBeUndefined();
 	});
 });
 
@@ -253,55 +214,26 @@ describe('PaceController under refusals at random (no limit)', () => {
  * cases are still above 3x (ceiling 5, slow answers with many in flight).
  */
 describe('PaceController under refusals at random that ask to wait', () => {
-	const last = (r: ReturnType<typeof simulate>) => Math.max(...r.finishedAt.map((at) => at ?? Infinity));
-	/** How many times longer the automatic pace takes than a client that only waits out the pauses. */
-	const slowdown = (c: { share: number; retryAfterSeconds: number; clients: number; ceiling: number; latencyMs: number; seed: number }) => {
-		const run = (paced: boolean) =>
-			simulate({
-				latencyMs: c.latencyMs,
-				clients: c.clients,
-				settings: { ceiling: c.ceiling, initial: Math.min(c.ceiling, AUTOMATIC_START_REQUESTS) },
-				requests: 500,
-				seed: c.seed,
-				staggerMs: 50,
-				randomRefusals: c.share,
-				retryAfterSeconds: c.retryAfterSeconds,
-				paced,
-				maxMs: 2_000_000,
-			});
-		const automatic = run(true);
-		expect(automatic.admitted).toBe(500 * c.clients);
-		return last(automatic) / last(run(false));
-	};
-
-	const cases: Array<{ name: string; share: number; retryAfterSeconds: number; clients: number; ceiling: number }> = [];
+	const cases: Array<RandomRefusalCase & { name: string }> = [];
 	for (const share of [0.05, 0.1]) {
 		for (const retryAfterSeconds of [1, 2]) {
 			for (const clients of [1, 4]) {
-				for (const ceiling of [10, MAX_PARALLEL_REQUESTS]) {
-					cases.push({ name: `${share * 100} % refused, Retry-After ${retryAfterSeconds} s, ${clients} execution(s), ceiling ${ceiling}`, share, retryAfterSeconds, clients, ceiling });
+				for (const ceiling of [10, AUTOMATIC.ceiling]) {
+					const name = `${share * 100} % refused, Retry-After ${retryAfterSeconds} s, ${clients} execution(s), ceiling ${ceiling}`;
+					cases.push({ name, share, retryAfterSeconds, clients, ceiling, latencyMs: 50, seed: 11 });
 				}
 			}
 		}
 	}
 	it.each(cases)('$name, 50 ms: done within 3x the time of only waiting out the pauses', (c) => {
-		expect(slowdown({ ...c, latencyMs: 50, seed: 11 })).toBeLessThanOrEqual(3);
+		expect(slowdownAgainstPausesOnly(c)).toBeLessThanOrEqual(3);
 	});
 
 	// A wider grid, over shares, waits, latencies, executions and ceilings, on another seed.
-	const grid: Array<Parameters<typeof slowdown>[0]> = [];
-	for (const retryAfterSeconds of [1, 2]) {
-		for (const share of [0.01, 0.02, 0.05, 0.1, 0.2]) {
-			for (const latencyMs of [5, 50, 200]) {
-				for (const clients of [1, 4]) {
-					for (const ceiling of [5, 10, MAX_PARALLEL_REQUESTS]) grid.push({ share, retryAfterSeconds, latencyMs, clients, ceiling, seed: 7 });
-				}
-			}
-		}
-	}
+	const grid = randomRefusalGrid();
 	// Simulated once, for both tests below.
 	let measured: number[] | undefined;
-	const slowdowns = () => (measured ??= grid.map((c) => slowdown(c)).sort((a, b) => a - b));
+	const slowdowns = () => (measured ??= grid.map(slowdownAgainstPausesOnly).sort((a, b) => a - b));
 
 	it(`over ${grid.length} generated cases: median slowdown at most 2x (7.6x before the fix), under a fifth of the cases above 10x`, () => {
 		const sorted = slowdowns();
@@ -312,5 +244,38 @@ describe('PaceController under refusals at random that ask to wait', () => {
 	// The goal, not met yet: when this passes, jest fails here; make it a plain test and drop the README's known issue.
 	it.failing(`over ${grid.length} generated cases: every one within 3x of only waiting out the pauses (known defect)`, () => {
 		expect(slowdowns().filter((x) => x > 3)).toEqual([]);
+	});
+
+	// The same grid with executions that make no more than 14 requests a second (real n8n on 2 cores):
+	// a refusal at random then often comes after a whole second of sending and is taken for a limit.
+	it.failing('executions making 14 requests/s at most, over the same 180 cases: every one within 3x (known defect; docs/pace.md)', () => {
+		expect(randomRefusalGrid(14).map(slowdownAgainstPausesOnly).filter((x) => x > 3)).toEqual([]);
+	});
+
+	// Queue check 4 as the simulator sees it: 431-556 s against 56 s when only waiting out the pauses; real n8n took 593 s.
+	it.failing('queue check 4 (4 x 500 at 14/s, 10 % 429 with Retry-After 1): within 2x of only waiting out the pauses (known defect; docs/pace.md)', () => {
+		expect([1, 2, 3].map((seed) => slowdownAgainstPausesOnly(queueCheck4(seed))).filter((x) => x > 2)).toEqual([]);
+	});
+});
+
+/**
+ * Executions that cannot send faster than n8n makes their requests (queue
+ * mode on 2 cores) against an account limit. A single one of 14 requests/s
+ * against 10/s refuses once a second, every second: after each pause it fills
+ * the window within a second of sending, so the refusal is taken for one at
+ * random and only waited out (docs/pace.md).
+ */
+describe('PaceController against an account-wide limit, executions busy with their own work (simulated)', () => {
+	const cases = busyAccountLimitCases();
+	// Simulated once, for both tests below.
+	let measured: Array<string | undefined> | undefined;
+	const verdicts = () => (measured ??= cases.map((c) => accountLimitVerdict(c, simulate(c))));
+
+	it(`no more of the ${cases.length} cases break the claim than when this was written (6): a guard against going back`, () => {
+		expect(verdicts().filter(Boolean).length).toBeLessThanOrEqual(6);
+	});
+
+	it.failing(`every one of the ${cases.length} cases keeps to just below the limit without storms (known defect; docs/pace.md)`, () => {
+		expect(cases.map((c, i) => [c.name, verdicts()[i]]).filter(([, v]) => v)).toEqual([]);
 	});
 });

@@ -210,3 +210,38 @@ export function simulate(c: SimulationCase): SimulationResult {
 	const refused = seconds.reduce((sum, s) => sum + s.refused, 0);
 	return { seconds, finishedAt: clients.map((client) => client.finishedAt), admitted, refused, peakInFlight, endMs: now };
 }
+
+/** The account-limit claim, shared by pace.test.ts and `npm run bench:pace`: judged from this second on, to this one. */
+export const SETTLED_FROM_SECOND = 15;
+export const ACCOUNT_CASE_SECONDS = 60;
+
+/**
+ * Whether a simulated minute against an account limit kept the claim: once
+ * found, the limit is kept to just below it with few refusals, instead of
+ * refusal storms every second. Undefined when it did, else what broke it.
+ */
+export function accountLimitVerdict(c: SimulationCase, r: SimulationResult): string | undefined {
+	const limit = c.limitPerSecond as number;
+	// What the ceilings (and a busy client) allow at this latency, limit or not.
+	const reachable = Math.min(limit, (c.clients * c.settings.ceiling * 1000) / c.latencyMs, c.clients * (c.maxNewPerSecond ?? Infinity));
+	const settled = r.seconds.slice(SETTLED_FROM_SECOND, ACCOUNT_CASE_SECONDS);
+	const mean = settled.reduce((sum, s) => sum + s.admitted, 0) / settled.length;
+	const refusedLater = r.seconds.slice(SETTLED_FROM_SECOND).reduce((sum, s) => sum + s.refused, 0);
+	const secondsWithRefusals = settled.filter((s) => s.refused > 0).length;
+	if (reachable < limit * 0.9) {
+		// The limit is out of reach: nothing refused, everything the ceilings allow.
+		if (r.refused !== 0) return `${r.refused} refused though the limit is out of reach`;
+		if (mean < 0.9 * reachable) return `${mean.toFixed(1)}/s admitted, below 90 % of the ${reachable.toFixed(1)}/s within reach`;
+		return undefined;
+	}
+	// Just below the limit: at least 80 % of it (a whole request of a tiny limit is a lot).
+	if (mean < Math.min(0.8 * limit, limit - 1.2)) return `${mean.toFixed(1)}/s admitted, too far below the limit`;
+	if (mean > limit) return `${mean.toFixed(1)}/s admitted, above the limit`;
+	// Few refusals once found: a probe now and then per execution, not a storm every second.
+	// (A limit of a few requests a second shared by executions is probed in whole requests: up to a quarter of the seconds.)
+	const mostSeconds = limit >= 10 ? 5 * c.clients : settled.length / 4;
+	if (secondsWithRefusals > mostSeconds) return `refusals in ${secondsWithRefusals} of ${settled.length} seconds (at most ${mostSeconds})`;
+	const mostRefused = c.clients * (4 + Math.ceil((limit * c.latencyMs) / 1000)) * 3;
+	if (refusedLater > mostRefused) return `${refusedLater} refused after second ${SETTLED_FROM_SECOND} (at most ${mostRefused})`;
+	return undefined;
+}
