@@ -158,6 +158,7 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 				if (label === 'Create' || label === 'Update' || label === 'Create or Update') {
 					assert.ok(await editor.shows(page, PHONE_OR_EMAIL_HINT), `${label} shows the Phone or Email hint`);
 				}
+				assert.deepEqual(await editor.cutLabels(page), [], `${label}: no label is cut short`);
 				if (label === 'Update') assert.ok(marked.includes('Order ID'), 'the empty Order ID of Update is marked required');
 				if (label === 'Add Payment') {
 					// A quiet hint under Order ID, no warning-coloured notice.
@@ -260,9 +261,11 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 			await waitUntil('the canvas shows "Updated order"', async () => (await editor.canvasSubtitle(page, TRIGGER_TYPE)) === 'Updated order', 5_000);
 			const labels = await editor.parameterLabels(page);
 			t.diagnostic(`Updated Order: ${labels.join(' | ')}`);
-			for (const label of ['Only When These Fields Change', 'Watch Orders Created in the Last (Days)']) {
+			for (const label of ['Only When These Fields Change', 'Watch Window (Days)']) {
 				assert.ok(labels.some((shown) => shown.startsWith(label)), `${label} is shown`);
 			}
+			// The panel cut the watch window's earlier label, "Watch Orders Created in the Last (D…".
+			assert.deepEqual(await editor.cutLabels(page), [], 'no label is cut short');
 			assert.ok(await editor.shows(page, TRIGGER_NOTICE), 'the notice says what is watched and what is not');
 			assert.equal(await page.locator('[data-test-id="ndv"] [data-test-id="parameter-input-watchDays"] input').first().inputValue(), '7');
 
@@ -293,6 +296,7 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 			for (const label of ['Customer ID', 'Simplify', 'On Unavailable Items', 'Parallel Requests']) {
 				assert.ok(createLabels.some((shown) => shown.startsWith(label)), `${label} is shown`);
 			}
+			assert.deepEqual(await editor.cutLabels(page), [], 'Create: no label is cut short');
 			await editor.shot(page, 'sourcehub-create.png', column);
 
 			const labels = await editor.openOperationSelect(page);
@@ -301,6 +305,7 @@ describe('Kapture nodes in the n8n editor (headless Chromium)', { timeout: 20 * 
 			await waitUntil('the canvas shows "Get Many order"', async () => (await editor.canvasSubtitle(page, SOURCEHUB_TYPE)) === 'Get Many order', 5_000);
 			t.diagnostic(`Get Many: ${(await editor.parameterLabels(page)).join(' | ')}`);
 			assert.ok((await editor.parameterLabels(page)).some((label) => /Customer Phone/.test(label)));
+			assert.deepEqual(await editor.cutLabels(page), [], 'Get Many: no label is cut short');
 			await editor.shot(page, 'sourcehub-get-many.png', column);
 		} finally {
 			await page.close();

@@ -65,13 +65,14 @@ export const triggerProperties: INodeProperties[] = [
 			'Fire only when one of these fields changed; the item says which, with the old and new value, under "changes". Empty: any change to the order fires.',
 	},
 	{
-		displayName: 'Watch Orders Created in the Last (Days)',
+		// Short enough to be shown whole in the editor (its longer label was cut after 35 characters).
+		displayName: 'Watch Window (Days)',
 		name: 'watchDays',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_WATCH_DAYS },
 		default: DEFAULT_WATCH_DAYS,
 		displayOptions: watchesChanges,
-		description: `Changes are seen on orders created this many days back at most. Every poll reads all of them: on a busy account, fewer days cost fewer requests. At most ${MAX_WATCH_DAYS}.`,
+		description: `Watch orders created in the last this many days: changes are seen on those only. Every poll reads all of them, so on a busy account fewer days cost fewer requests. At most ${MAX_WATCH_DAYS}.`,
 	},
 	{
 		displayName:

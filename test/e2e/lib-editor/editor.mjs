@@ -326,6 +326,18 @@ export class Editor {
 		await page.waitForTimeout(400); // the fields of the operation render
 	}
 
+	/**
+	 * Labels of the shown parameters that the panel cuts short (CSS ellipsis:
+	 * the text is all there, but wider than its box), for checking that none is.
+	 */
+	async cutLabels(page) {
+		return page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"] [data-test-id="input-label"]:visible').evaluateAll((labels) =>
+			labels
+				.filter((label) => [label, ...label.querySelectorAll('*')].some((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible'))
+				.map((label) => label.innerText.replace(/\s+/g, ' ').trim()),
+		);
+	}
+
 	/** Labels of the parameters the panel shows now (for the test's log). */
 	async parameterLabels(page) {
 		const labels = await page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"] [data-test-id="input-label"]:visible').allInnerTexts();
