@@ -30,7 +30,7 @@ export function simplifyParameter(what: 'order' | 'orders' | 'cart'): INodePrope
 	};
 }
 
-/** Options of an operation that sends one request per item: Parallel Requests plus `extra`. */
+/** Options of an operation that sends one request per item: Parallel Requests, When Asked to Slow Down, plus `extra`. */
 export function sourceHubOptions(extra: INodeProperties[] = []): INodeProperties {
 	return optionsCollection('SourceHub', extra);
 }

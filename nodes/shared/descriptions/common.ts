@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { AUTOMATIC_START_REQUESTS, DEFAULT_PARALLEL_REQUESTS_CAP, MAX_PARALLEL_REQUESTS } from '../helpers/itemRunner';
+import { AUTOMATIC_START_REQUESTS, DEFAULT_PARALLEL_REQUESTS_CAP, MAX_PARALLEL_REQUESTS, SLOW_DOWN_ADAPT, SLOW_DOWN_WAIT_ONLY } from '../helpers/itemRunner';
 
 /**
  * Parameters every vendor's node shows the same way, written once. `product`
@@ -18,7 +18,34 @@ export function parallelRequestsOption(product: string): INodeProperties {
 	};
 }
 
-/** The Options collection of an operation that sends one request per item: Parallel Requests plus `extra`. */
+/**
+ * What a 429/503 asking to wait changes. Taking refusals at random (a proxy)
+ * for a rate limit can slow a run down many times (docs/pace.md); a user who
+ * knows that is the case can say so here.
+ */
+export function slowDownOption(product: string): INodeProperties {
+	return {
+		displayName: 'When Asked to Slow Down',
+		name: 'slowDown',
+		type: 'options',
+		options: [
+			{
+				name: 'Find the Rate Limit and Keep Below It',
+				value: SLOW_DOWN_ADAPT,
+				description: `Wait as ${product} asks, send fewer requests at once, and when its 429s show a limit per second, keep just below it. Best against a rate limit: few 429s.`,
+			},
+			{
+				name: 'Only Wait as Asked',
+				value: SLOW_DOWN_WAIT_ONLY,
+				description: `Wait as ${product} asks, then go on as before. For 429s that come at random whatever the pace (a proxy or gateway), where slowing down does not help and can make a run many times slower.`,
+			},
+		],
+		default: SLOW_DOWN_ADAPT,
+		description: `What the node does when ${product} answers 429 (too many requests) or 503. Every request always waits out the pause ${product} asks for.`,
+	};
+}
+
+/** The Options collection of an operation that sends one request per item: Parallel Requests, When Asked to Slow Down, plus `extra`. */
 export function optionsCollection(product: string, extra: INodeProperties[] = []): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -26,7 +53,7 @@ export function optionsCollection(product: string, extra: INodeProperties[] = []
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [parallelRequestsOption(product), ...extra].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [parallelRequestsOption(product), slowDownOption(product), ...extra].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 

@@ -13,18 +13,24 @@ export const MAX_PARALLEL_REQUESTS = 100;
 /** What the editor proposes when Parallel Requests is added: the old fixed default. */
 export const DEFAULT_PARALLEL_REQUESTS_CAP = 5;
 
+/** Options > When Asked to Slow Down: the default, and the choice that only waits. */
+export const SLOW_DOWN_ADAPT = 'adapt';
+export const SLOW_DOWN_WAIT_ONLY = 'waitOnly';
+
 /**
- * How many requests may run at once, from the Options collection (item 0):
- * left out, the node finds the pace itself (from AUTOMATIC_START_REQUESTS up to
- * MAX_PARALLEL_REQUESTS); set, it is a hard cap the node starts at and never exceeds.
+ * The pace from the Options collection (item 0). Parallel Requests left out:
+ * the node finds the pace itself (from AUTOMATIC_START_REQUESTS up to
+ * MAX_PARALLEL_REQUESTS); set: a hard cap the node starts at and never exceeds.
+ * When Asked to Slow Down: whether a 429/503 changes the pace or only pauses.
  */
-export function parallelRequests(context: IExecuteFunctions): PaceSettings {
+export function paceSettings(context: IExecuteFunctions): PaceSettings {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const adaptToRefusals = options.slowDown !== SLOW_DOWN_WAIT_ONLY;
 	if (options.parallelRequests === undefined || options.parallelRequests === null || options.parallelRequests === '') {
-		return { ceiling: MAX_PARALLEL_REQUESTS, initial: AUTOMATIC_START_REQUESTS };
+		return { ceiling: MAX_PARALLEL_REQUESTS, initial: AUTOMATIC_START_REQUESTS, adaptToRefusals };
 	}
 	const cap = Math.floor(boundedNumber(options.parallelRequests, DEFAULT_PARALLEL_REQUESTS_CAP, 1, MAX_PARALLEL_REQUESTS));
-	return { ceiling: cap, initial: cap };
+	return { ceiling: cap, initial: cap, adaptToRefusals };
 }
 
 /**
@@ -145,7 +151,7 @@ export function errorItem(
 export async function runPerItem<T>(
 	context: IExecuteFunctions,
 	job: ItemJob<T>,
-	pace: PaceSettings = parallelRequests(context),
+	pace: PaceSettings = paceSettings(context),
 ): Promise<INodeExecutionData[]> {
 	const count = context.getInputData().length;
 	const continueOnFail = context.continueOnFail();

@@ -39,6 +39,13 @@ export interface PaceSettings {
 	ceiling: number;
 	/** Requests in flight at the start (at most the ceiling). */
 	initial: number;
+	/**
+	 * false: a refusal only makes every request wait out the pause the vendor
+	 * asked for; neither the requests in flight nor a pace per second follow it.
+	 * For refusals that come at random whatever the rate (a proxy), which the
+	 * controller may take for a rate limit. Default true.
+	 */
+	adaptToRefusals?: boolean;
 }
 
 /** What the controller decides and knows, for the scheduler and for tests. */
@@ -88,6 +95,7 @@ const asksToWait = (waitMs: number, retryAfterGiven: boolean) => retryAfterGiven
 
 export class PaceController {
 	readonly ceiling: number;
+	private readonly adaptToRefusals: boolean;
 	private limit: number;
 	private threshold = Infinity;
 	private pace = Infinity;
@@ -108,6 +116,7 @@ export class PaceController {
 
 	constructor(settings: PaceSettings) {
 		this.ceiling = Math.max(1, Math.floor(settings.ceiling));
+		this.adaptToRefusals = settings.adaptToRefusals ?? true;
 		this.limit = Math.min(this.ceiling, Math.max(1, Math.floor(settings.initial)));
 	}
 
@@ -163,6 +172,7 @@ export class PaceController {
 		this.startedAt = Math.min(this.startedAt, now);
 		const sendingSince = Math.max(this.startedAt, this.pausedUntil);
 		this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
+		if (!this.adaptToRefusals) return;
 		// The pause itself slows us down: a lone refusal that may be at random changes nothing else.
 		if (this.mayBeAtRandom(now, waitMs, retryAfterGiven, sendingSince)) return;
 		const calm = Math.max(CALM_MS, waitMs);

@@ -437,3 +437,47 @@ describe('Create: automatic Parallel Requests against an account-wide rate limit
 		expect(settled[Math.floor(settled.length / 2)]).toBeGreaterThanOrEqual(0.75 * LIMIT);
 	});
 });
+
+describe('Create: Options > When Asked to Slow Down', () => {
+	const LATENCY_MS = 300;
+	const parameters = (slowDown?: string): IDataObject => ({
+		operation: 'add',
+		api: 'v1',
+		customerName: '={{ "Customer " + $json.n }}',
+		phone: '',
+		email: '={{ "slow" + $json.n + "@example.com" }}',
+		orderFields: { erpOrderId: '={{ "S-" + $json.n }}' },
+		options: { parallelRequests: 10, ...(slowDown === undefined ? {} : { slowDown }) },
+	});
+	const items = Array.from({ length: 20 }, (_, n) => ({ n }));
+
+	/** Add requests started right after the pause, before any of their answers could come back. */
+	function startedTogetherAfterThePause(): number {
+		const starts = h.sandbox
+			.requests()
+			.filter((entry) => entry.api === 'v1AddUpdate')
+			.map((entry) => entry.at)
+			.slice(10);
+		return starts.filter((at) => at < starts[0] + LATENCY_MS / 3).length;
+	}
+
+	// The first ten requests (all in flight at once) are answered 429 with Retry-After: 1.
+	it.each([
+		{ choice: 'left out (Find the Rate Limit and Keep Below It)', slowDown: undefined, after: 5 },
+		{ choice: 'Only Wait as Asked', slowDown: 'waitOnly', after: 10 },
+	])('$choice: every request waits out the pause; then $after requests go out together; nothing lost or twice', async ({ slowDown, after }) => {
+		h.sandbox.setLatency(LATENCY_MS);
+		h.sandbox.faults.script(...Array.from({ length: 10 }, () => ({ kind: 'rateLimit' as const, api: 'v1AddUpdate' as const, retryAfterSeconds: 1 })));
+		const result = await h.run(parameters(slowDown), items);
+		expect(result.error).toBeUndefined();
+		expect(result.json(NODE).filter((json) => json.error !== undefined)).toHaveLength(0);
+		const erpIds = h.sandbox.listOrders().map((order) => order.erpOrderId);
+		expect(erpIds.sort()).toEqual(items.map(({ n }) => `S-${n}`).sort());
+		const log = h.sandbox.requests().filter((entry) => entry.api === 'v1AddUpdate');
+		expect(log.slice(0, 10).every((entry) => entry.status === 429)).toBe(true);
+		// Nothing was sent during the pause Kapture asked for.
+		expect(log[10].at - log[9].at).toBeGreaterThanOrEqual(1000 - LATENCY_MS);
+		// Adapting halves the requests in flight (10 -> 5) on the run of 429s; only waiting keeps the 10.
+		expect(startedTogetherAfterThePause()).toBe(after);
+	});
+});

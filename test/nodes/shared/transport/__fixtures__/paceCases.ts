@@ -67,6 +67,8 @@ export interface RandomRefusalCase {
 	seed: number;
 	maxNewPerSecond?: number;
 	requests?: number;
+	/** Options > When Asked to Slow Down = Only Wait as Asked: false. */
+	adaptToRefusals?: boolean;
 }
 
 const lastFinish = (r: SimulationResult) => Math.max(...r.finishedAt.map((at) => at ?? Infinity));
@@ -82,7 +84,7 @@ export function slowdownAgainstPausesOnly(c: RandomRefusalCase): number {
 		simulate({
 			latencyMs: c.latencyMs,
 			clients: c.clients,
-			settings: { ceiling: c.ceiling, initial: Math.min(c.ceiling, AUTOMATIC_START_REQUESTS) },
+			settings: { ceiling: c.ceiling, initial: Math.min(c.ceiling, AUTOMATIC_START_REQUESTS), adaptToRefusals: c.adaptToRefusals ?? true },
 			requests,
 			seed: c.seed,
 			staggerMs: 50,
