@@ -110,7 +110,7 @@ export function initialWatch(key: string, orders: WatchedOrder[], max = MAX_WATC
 
 export interface ChangeOptions {
 	fields: string[];
-	/** Most changes to emit now; the rest come next poll (they are not remembered yet). */
+	/** Most changes to emit now (0: none); the rest come next poll (they are not remembered yet). */
 	cap: number;
 	/**
 	 * When the read covered the whole watch window: the ids remembered when it
@@ -167,12 +167,41 @@ export function selectChanges<T>(
 		next[id] = before;
 	}
 	changed.sort((a, b) => a.lastModified - b.lastModified || a.id - b.id);
-	const emit = changed.slice(0, Math.max(1, Math.floor(cap)));
+	const emit = changed.slice(0, Math.max(0, Math.floor(cap)));
 	for (const change of emit) {
 		const watched = kept.find((entry) => entry.watched.id === change.id)?.watched as WatchedOrder;
 		next[String(change.id)] = [watched.lastModified, ...watched.values];
 	}
 	return { emit, state: { version: WATCH_VERSION, key: live.key, orders: next } };
+}
+
+/**
+ * New or Updated: the orders this poll emits as new, taken into the watch
+ * state before its changes are selected. A new order is never also reported
+ * as a change: it is remembered as the newest version either read showed,
+ * and when the watch read (which runs after the new-order read) showed a
+ * newer one, that version is what the new item carries (`newer`). A change
+ * after that is a change. Without this, an order first seen by the watch
+ * read (created between the two reads) fired twice once changed, and one
+ * emitted as new in a poll whose changes were held back fired no change.
+ */
+export function rememberNew<T>(
+	live: WatchState,
+	emitted: WatchedOrder[],
+	read: Array<{ order?: T; watched: WatchedOrder }>,
+): { state: WatchState; newer: Map<number, T> } {
+	const orders: Record<string, Remembered> = { ...live.orders };
+	const newer = new Map<number, T>();
+	const readById = new Map(read.map((entry) => [entry.watched.id, entry]));
+	for (const watched of emitted) {
+		const later = readById.get(watched.id);
+		const latest = later?.order !== undefined && later.watched.lastModified > watched.lastModified ? later : undefined;
+		if (latest) newer.set(watched.id, latest.order as T);
+		const version = latest?.watched ?? watched;
+		const before = orders[String(watched.id)];
+		if (!before || before[0] < version.lastModified) orders[String(watched.id)] = [version.lastModified, ...version.values];
+	}
+	return { state: { version: WATCH_VERSION, key: live.key, orders }, newer };
 }
 
 /** Two watch states written apart, as one: per order, the later remembered change. */

@@ -6,7 +6,7 @@ import { boundedNumber } from '../../shared/helpers/numbers';
 import { DEFAULT_TIMEOUT_MS, forgetCredentials, readPages, type FetchPage, type RequestOptions } from '../../shared/transport';
 import { accountId } from '../helpers/account';
 import { v1PullPage } from '../helpers/orderPages';
-import { initialWatch, mergeWatches, readWatch, selectChanges, watchKeyOf, type WatchState } from './changes';
+import { initialWatch, mergeWatches, readWatch, rememberNew, selectChanges, watchedOrder, watchKeyOf, type WatchState } from './changes';
 import { DEFAULT_MAX_ORDERS_PER_POLL, DEFAULT_OVERLAP_MINUTES, DEFAULT_WATCH_DAYS, MAX_WATCH_DAYS, type TriggerEvent } from './description';
 import { readWatchWindow, type WatchRead } from './watchWindow';
 import { finishedSince, latestRecorded, pollsFinished, recordPoll } from './concurrentPolls';
@@ -243,16 +243,23 @@ export async function pollOrders(this: IPollFunctions): Promise<INodeExecutionDa
 		} else if (!startWatch) {
 			staticData[WATCH_KEY] = live as unknown as IDataObject;
 		} else {
-			const room = settings.cap - items.length;
 			const entries = watchRead.entries.map(({ watched, order }) => ({ watched, order }));
-			const selection =
-				room > 0 && startWatch
-					? selectChanges(live, entries, {
-							fields: settings.watchFields,
-							cap: room,
-							forgetMissing: watchRead.complete ? new Set(Object.keys(startWatch.orders)) : undefined,
-						})
-					: { emit: [], state: live };
+			// The orders just emitted as new are remembered as such, at their newest version (New or Updated).
+			const emittedNew = items.flatMap((item, index) => {
+				const watched = watchedOrder(item, settings.watchFields);
+				return watched ? [{ index, watched }] : [];
+			});
+			const taken = rememberNew(live, emittedNew.map(({ watched }) => watched), entries);
+			for (const { index, watched } of emittedNew) {
+				const newer = taken.newer.get(watched.id);
+				if (newer !== undefined) items[index] = { ...newer, triggeredBy: 'newOrder' };
+			}
+			const selection = selectChanges(taken.state, entries, {
+				fields: settings.watchFields,
+				// New orders may have filled the poll: then nothing changed is emitted now (it comes next poll).
+				cap: Math.max(0, settings.cap - items.length),
+				forgetMissing: watchRead.complete ? new Set(Object.keys(startWatch.orders)) : undefined,
+			});
 			staticData[WATCH_KEY] = selection.state as unknown as IDataObject;
 			recordPoll(watchPollKey, selection.state);
 			for (const change of selection.emit) {

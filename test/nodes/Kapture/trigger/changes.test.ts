@@ -4,6 +4,7 @@ import {
 	initialWatch,
 	mergeWatches,
 	readWatch,
+	rememberNew,
 	selectChanges,
 	watchKeyOf,
 	watchedOrder,
@@ -179,6 +180,93 @@ describe('generated accounts', () => {
 			const differs = FIELDS.some((field) => before[field as keyof typeof before] !== o[field as keyof typeof o]);
 			expect({ id: o.id, pending: differs }).toEqual({ id: o.id, pending: false });
 			if (!edited.has(o.id)) expect([...emitted].some((pair) => pair.startsWith(`${o.id}@`))).toBe(false);
+		}
+	});
+});
+
+/**
+ * New or Updated, generated: orders are created and edited at random, also
+ * between a poll's new-order read and its watch read; each poll emits the
+ * new orders it read (up to the cap, the rest next poll), takes them into
+ * the watch state (rememberNew) and then the changes, in the room left.
+ * Claims: no order twice in one poll; every new order once, as new, with the
+ * newest version the poll read; every watched change after what was emitted
+ * fires once, from the version emitted before it; nothing is left pending.
+ */
+describe('generated accounts, New or Updated', () => {
+	it.each(Array.from({ length: 200 }, (_, i) => i + 1))('seed %i', (seed) => {
+		const random = prng(1000 + seed);
+		const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+		let clock = 100;
+		let nextId = 1;
+		const orders = new Map<number, ReturnType<typeof order>>();
+		const create = () => {
+			const id = nextId++;
+			orders.set(id, order(id, ++clock));
+		};
+		const edit = () => {
+			if (orders.size === 0) return;
+			const ids = [...orders.keys()];
+			const o = orders.get(ids[between(0, ids.length - 1)])!;
+			const next = { ...o, lastModificationTime: ++clock };
+			if (random() < 0.6) next.deliveryStatus = ['AP', 'PD', 'DL', 'CN'][between(0, 3)];
+			else next.remarks = `r${clock}`;
+			orders.set(o.id, next);
+		};
+		const churn = () => {
+			for (let i = between(0, 3); i > 0; i--) (random() < 0.4 ? create : edit)();
+		};
+		for (let i = between(0, 10); i > 0; i--) create();
+		const readAll = () => [...orders.values()].map((o) => entry({ ...o }));
+		const cap = between(1, 5);
+		let state = initialWatch(KEY, readAll().map((e) => e.watched));
+		const thereBefore = new Set(orders.keys());
+		const handledNew = new Set(thereBefore);
+		// The version of each order the user last got (as new or as a change): the "from" of its next change.
+		const last = new Map<number, ReturnType<typeof order>>([...orders.values()].map((o) => [o.id, { ...o }]));
+		const firedNew = new Set<number>();
+		const poll = (quiet = false) => {
+			const newRead = [...orders.values()].filter((o) => !handledNew.has(o.id)).sort((a, b) => a.id - b.id).slice(0, cap).map((o) => ({ ...o }));
+			if (!quiet && random() < 0.5) churn(); // between the two reads
+			const watchRead = readAll();
+			for (const o of newRead) handledNew.add(o.id);
+			const taken = rememberNew(state, newRead.map((o) => watchedOrder(o, FIELDS) as WatchedOrder), watchRead);
+			const emittedNew = newRead.map((o) => (taken.newer.get(o.id) as ReturnType<typeof order> | undefined) ?? o);
+			const selection = selectChanges(taken.state, watchRead, { fields: FIELDS, cap: cap - emittedNew.length });
+			const ids = [...emittedNew.map((o) => o.id), ...selection.emit.map((c) => c.id)];
+			expect(new Set(ids).size).toBe(ids.length);
+			for (const o of emittedNew) {
+				expect(firedNew.has(o.id)).toBe(false);
+				firedNew.add(o.id);
+				// The newest version this poll read of it.
+				const inWatch = watchRead.find((e) => e.watched.id === o.id)?.order;
+				expect(o.lastModificationTime).toBe(Math.max(o.lastModificationTime, inWatch?.lastModificationTime ?? 0));
+				last.set(o.id, { ...o });
+			}
+			for (const change of selection.emit) {
+				const before = last.get(change.id)!;
+				const now = change.order as ReturnType<typeof order>;
+				// (previousLastModified is the last version the trigger saw, edits of unwatched fields included.)
+				expect(change.previousLastModified).toBeGreaterThanOrEqual(before.lastModificationTime);
+				const changedFields = FIELDS.filter((f) => before[f as keyof typeof before] !== now[f as keyof typeof now]);
+				expect(Object.keys(change.changes).sort()).toEqual([...changedFields].sort());
+				for (const f of changedFields) expect(change.changes[f]).toEqual({ from: before[f as keyof typeof before], to: now[f as keyof typeof now] });
+				expect(changedFields.length).toBeGreaterThan(0);
+				last.set(change.id, { ...now });
+			}
+			state = JSON.parse(JSON.stringify(selection.state)) as WatchState;
+			return emittedNew.length + selection.emit.length;
+		};
+		for (let step = 0; step < 60; step++) {
+			churn();
+			poll();
+		}
+		for (let step = 0; step < 200 && poll(true) > 0; step++);
+		for (const o of orders.values()) {
+			expect({ id: o.id, firedOrThereBefore: firedNew.has(o.id) || thereBefore.has(o.id) }).toEqual({ id: o.id, firedOrThereBefore: true });
+			const before = last.get(o.id)!;
+			const pending = FIELDS.some((f) => before[f as keyof typeof before] !== o[f as keyof typeof o]);
+			expect({ id: o.id, pending }).toEqual({ id: o.id, pending: false });
 		}
 	});
 });

@@ -8,6 +8,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { KaptureSandbox, SandboxOrder } from '../../../sandbox';
+import { WATCH_PAGE_SIZE } from '../../../../nodes/Kapture/trigger/watchWindow';
 import { DAY, MINUTE, TriggerRun, whileReading, useTriggerSandbox } from './harness';
 
 const KAPTURE_NOW = Math.floor(Date.now() / 60_000) * 60_000 - 3 * 60 * MINUTE + 11_000;
@@ -191,6 +192,64 @@ describe('New or Updated Order', () => {
 		expect(second?.map((item) => [item.id, item.triggeredBy])).toEqual([[fresh.id, 'orderUpdated']]);
 		sandbox.clock.advance(MINUTE);
 		expect(await run.poll()).toBeNull();
+	});
+
+	// Found by the end-to-end test (trigger-new-or-updated.test.mjs, check 6).
+	it('an order created between a poll\'s new-order read and its watch read, then changed, fires once, as new, with its latest state', async () => {
+		const run = await activate({ event: 'newOrUpdatedOrder', watchFields: ['deliveryStatus'] });
+		sandbox.clock.advance(MINUTE);
+		sandbox.setLatency(20);
+		let created: SandboxOrder | undefined;
+		await whileReading(sandbox, () => run.poll(), () => {
+			const last = sandbox.requests().filter((entry) => entry.api === 'v1Pull').at(-1);
+			// The first page of the watch read (500 a page, its own size) has arrived and is not answered yet.
+			if (!created && Number((last?.body as IDataObject | undefined)?.limit) === WATCH_PAGE_SIZE) created = sandbox.insertOrder({ deliveryStatus: 'AP' });
+		});
+		sandbox.setLatency(0);
+		expect(created).toBeDefined();
+		expect(run.emitted).toEqual([]);
+		await editV1(created as SandboxOrder, { delivery_status: 'DL' });
+		sandbox.clock.advance(MINUTE);
+		const next = await run.poll();
+		expect(next?.map((item) => [item.id, item.triggeredBy, item.deliveryStatus])).toEqual([[created?.id, 'newOrder', 'DL']]);
+		sandbox.clock.advance(MINUTE);
+		expect(await run.poll()).toBeNull();
+	});
+
+	// Found by the end-to-end test (check 7): the watch state was left as it was when new orders filled the poll.
+	it('Max Orders per Poll filled by new orders: a change to one of them before the next poll fires', async () => {
+		const run = await activate({ event: 'newOrUpdatedOrder', options: { maxOrdersPerPoll: 1 } });
+		sandbox.clock.advance(MINUTE);
+		const fresh = sandbox.insertOrder({ deliveryStatus: 'AP' });
+		const createdAt = fresh.lastModificationTime;
+		const first = await run.poll();
+		expect(first?.map((item) => [item.id, item.triggeredBy])).toEqual([[fresh.id, 'newOrder']]);
+		await editV1(fresh, { delivery_status: 'DL' });
+		sandbox.clock.advance(MINUTE);
+		const second = await run.poll();
+		expect(second?.map((item) => [item.id, item.triggeredBy, item.deliveryStatus, item.previousLastModificationTime])).toEqual([[fresh.id, 'orderUpdated', 'DL', createdAt]]);
+	});
+
+	it('Max Orders per Poll 1 and two new orders: each fires once as new over two polls, a change to either fires once after', async () => {
+		const run = await activate({ event: 'newOrUpdatedOrder', options: { maxOrdersPerPoll: 1 } });
+		sandbox.clock.advance(MINUTE);
+		const a = sandbox.insertOrder({ deliveryStatus: 'AP' });
+		sandbox.clock.advance(1000);
+		const b = sandbox.insertOrder({ deliveryStatus: 'AP' });
+		const fired: Array<[unknown, unknown]> = [];
+		for (let i = 0; i < 2; i++) {
+			sandbox.clock.advance(MINUTE);
+			for (const item of (await run.poll()) ?? []) fired.push([item.id, item.triggeredBy]);
+		}
+		expect(fired.sort()).toEqual([[a.id, 'newOrder'], [b.id, 'newOrder']].sort());
+		await editV1(a, { delivery_status: 'DL' });
+		await editV1(b, { delivery_status: 'DL' });
+		const changed: unknown[] = [];
+		for (let i = 0; i < 3; i++) {
+			sandbox.clock.advance(MINUTE);
+			for (const item of (await run.poll()) ?? []) changed.push([item.id, item.triggeredBy]);
+		}
+		expect(changed.sort()).toEqual([[a.id, 'orderUpdated'], [b.id, 'orderUpdated']].sort());
 	});
 });
 
