@@ -17,25 +17,27 @@
 // Run: npm run build && node --test --test-concurrency=1 test/e2e/trigger-updates.test.mjs
 
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
 	EVERY_5_SECONDS,
-	MANUAL_TRIGGER,
-	chainWorkflow,
+	callWebhook,
 	credentialData,
+	editOrderPartner,
+	editOrderV1,
 	importKaptureCredentials,
 	importWorkflows,
-	orderNode,
+	morePolls,
+	nextWatchRead,
+	orderByWebhook,
 	orderWorkflow,
 	prepareN8n,
 	recorder,
-	sleep,
 	startSandbox,
 	stopwatch,
+	triggerExecutions,
 	waitFor,
+	watchReads,
 	workflowFixture,
 } from './lib/harness.mjs';
 
@@ -43,8 +45,6 @@ const POLL_MS = 5_000;
 // Poll interval plus room for a loaded CI machine (n8n starting an
 // execution, the HTTP Request node, the recorder).
 const ONE_POLL_MS = POLL_MS + 10_000;
-/** The trigger reads its watch window 500 orders a request (watchWindow.ts); no other request asks for 500. */
-const WATCH_PAGE = 500;
 
 const STATUS_NODE = 'Updated Kapture Order';
 
@@ -105,7 +105,7 @@ describe('Kapture Order Trigger, Updated Order, in a running n8n', { timeout: 10
 		await n8n.activate(ids.any);
 		await n8n.activate(ids.status);
 		// Each trigger's first poll only remembers the window; wait for both and one more tick.
-		await waitFor('the first polls', () => watchPulls().length >= 2, { timeoutMs: 2 * ONE_POLL_MS });
+		await waitFor('the first polls', () => watchReads(sb).length >= 2, { timeoutMs: 2 * ONE_POLL_MS });
 		await nextPoll();
 		clock.mark('activated');
 	});
@@ -119,20 +119,11 @@ describe('Kapture Order Trigger, Updated Order, in a running n8n', { timeout: 10
 
 	/** Webhook -> Kapture Order (Update), the order and its new values from the request body. */
 	function updateByWebhook(webhookPath, api) {
-		const webhook = {
-			id: 'start',
-			name: 'Start',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: `00000000-0000-4000-8000-${webhookPath === 'kapture-update-v1' ? '000000000001' : '000000000002'}`,
-			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
-		};
 		const fields =
 			api === 'v1'
 				? { orderFields: { remarks: '={{ $json.body.remarks ?? "" }}', deliveryStatus: '={{ $json.body.deliveryStatus ?? "" }}' } }
 				: { partnerFields: { orderStatus: '={{ $json.body.deliveryStatus ?? "" }}' } };
-		const update = orderNode('Update Kapture Order', {
+		return orderByWebhook(`Kapture Update (${api}) by webhook`, webhookPath, 'Update Kapture Order', {
 			operation: 'update',
 			api,
 			orderId: '={{ $json.body.orderId }}',
@@ -140,64 +131,25 @@ describe('Kapture Order Trigger, Updated Order, in a running n8n', { timeout: 10
 			phone: '={{ $json.body.phone }}',
 			...fields,
 		}, { credential });
-		return chainWorkflow(`Kapture Update (${api}) by webhook`, [webhook, update]);
 	}
 
 	/** Changes an order through the Order node, by calling the webhook workflow; resolves when the node is done. */
 	async function updateThroughNode(webhookPath, order, values) {
-		const res = await fetch(`${n8n.baseUrl}/webhook/${webhookPath}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ orderId: String(order.id), customerName: order.customerName, phone: order.phone, ...values }),
-		});
-		const text = await res.text();
-		assert.equal(res.status, 200, `webhook ${webhookPath}: ${text}`);
-		return JSON.parse(text);
+		return await callWebhook(n8n, webhookPath, { orderId: String(order.id), customerName: order.customerName, phone: order.phone, ...values });
 	}
 
-	async function kaptureApi(urlPath, body, authorization) {
-		const res = await fetch(`${sb.baseUrl}${urlPath}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', authorization },
-			body: JSON.stringify(body),
-		});
-		return await res.json();
-	}
-
-	/** An edit through the v1 add-update API, as another system makes it. */
-	async function editV1(order, orderInfo) {
-		const basic = Buffer.from(`${sb.credentials.username}:${sb.credentials.password}`).toString('base64');
-		const answer = await kaptureApi('/ms/customer/order/api/v1/add-update', { order_info: { update: true, order_id: String(order.id), ...orderInfo } }, `Basic ${basic}`);
-		assert.equal(answer.status, 'success', JSON.stringify(answer));
-	}
-
-	/** An edit through the partner order update API. */
-	async function editPartner(order, fields) {
-		const answer = await kaptureApi('/add-update-order-from-other-source.html', [{ order_id: String(order.id), ...fields }], sb.credentials.authKey);
-		assert.equal(answer[0] && answer[0].status, 'success', JSON.stringify(answer));
-	}
-
-	const watchPulls = () => sb.requests().filter((r) => r.api === 'v1Pull' && Number(r.body && r.body.limit) === WATCH_PAGE);
+	const editV1 = (order, orderInfo) => editOrderV1(sb, order, orderInfo);
+	const editPartner = (order, fields) => editOrderPartner(sb, order, fields);
+	const watchPulls = () => watchReads(sb);
 	/** What one trigger's recorder received: 'any' or 'status'. */
 	const received = (which) => rec.hits.filter((h) => h.path === `/${which}`).map((h) => h.json);
 	const hitsFor = (which, order) => received(which).filter((item) => Number(item.id) === order.id);
 
 	/** Resolves just after the next tick's watch reads reached the sandbox. */
-	async function nextPoll() {
-		const count = watchPulls().length;
-		await waitFor('the next poll', () => watchPulls().length > count, { timeoutMs: ONE_POLL_MS, intervalMs: 50 });
-		await sleep(300);
-	}
+	const nextPoll = () => nextWatchRead(sb, { timeoutMs: ONE_POLL_MS });
 
 	/** Waits for two more ticks of both triggers, and for what they emitted to reach the recorder. */
-	async function twoMorePolls() {
-		const count = watchPulls().length;
-		const since = Date.now();
-		await waitFor('two more polls of both triggers', () => Date.now() - since > 2 * POLL_MS && watchPulls().length >= count + 4, {
-			timeoutMs: 3 * ONE_POLL_MS,
-		});
-		await sleep(1_500);
-	}
+	const twoMorePolls = () => morePolls(sb, { polls: 2, triggers: 2, pollMs: POLL_MS, timeoutMs: 3 * ONE_POLL_MS });
 
 	const arrived = (which, order, n = 1) =>
 		waitFor(`${n} item(s) for order ${order.id} at /${which}`, () => hitsFor(which, order).length >= n, { timeoutMs: 2 * ONE_POLL_MS });
@@ -307,19 +259,15 @@ describe('Kapture Order Trigger, Updated Order, in a running n8n', { timeout: 10
 			for (const untouched of [G, H, created]) assert.ok(!got.has(untouched.id), `${which}: order ${untouched.id} was never changed`);
 		}
 
-		const flatted = createRequire(path.join(env.runtime.dir, 'node_modules', 'n8n', 'package.json'))('flatted');
 		for (const which of ['any', 'status']) {
-			const executions = await n8n.executions(ids[which]);
+			const executions = await triggerExecutions(n8n, ids[which], STATUS_NODE);
 			const byRecorder = new Map();
 			for (const item of received(which)) byRecorder.set(String(item.executionId), [...(byRecorder.get(String(item.executionId)) || []), Number(item.id)]);
 			assert.equal(executions.length, byRecorder.size, `${which}: one execution per poll that emitted, none for quiet polls`);
 			for (const execution of executions) {
 				assert.equal(execution.mode, 'trigger');
 				assert.equal(execution.status, 'success');
-				const { data } = await n8n.rest('GET', `/rest/executions/${execution.id}`);
-				const run = flatted.parse(data.data);
-				const items = run.resultData.runData[STATUS_NODE][0].data.main[0].map((i) => i.json.id);
-				assert.deepEqual(items.sort(), (byRecorder.get(String(execution.id)) || []).sort(), `${which}: execution ${execution.id}'s items`);
+				assert.deepEqual([...execution.ids].sort(), (byRecorder.get(execution.id) || []).sort(), `${which}: execution ${execution.id}'s items`);
 			}
 		}
 		await n8n.deactivate(ids.any);

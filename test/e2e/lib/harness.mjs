@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 import { ensureRuntime } from '../../../scripts/n8n/runtime.mjs';
 import { createInstance, newId } from '../../../scripts/n8n/instance.mjs';
-import { chainWorkflow, itemsNode, MANUAL_TRIGGER, splitOutNode } from './workflows.mjs';
+import { chainWorkflow, itemsNode, MANUAL_TRIGGER, splitOutNode, webhookTrigger } from './workflows.mjs';
 
 export { chainWorkflow, itemsNode, MANUAL_TRIGGER, splitOutNode, webhookTrigger } from './workflows.mjs';
 
@@ -192,9 +192,10 @@ export function nodeError(run, nodeName) {
 
 /**
  * The executions of a workflow as n8n recorded them, oldest first, read over
- * the REST API: id, mode, status, the run's error message, and the ids of the
- * orders the node `nodeName` (the trigger) output in that execution.
- * @returns {Promise<Array<{id: string, mode: string, status: string, error?: string, ids: number[]}>>}
+ * the REST API: id, mode, status, the run's error message, and what the node
+ * `nodeName` (the trigger) output in that execution: the ids of the orders,
+ * and the items' JSON.
+ * @returns {Promise<Array<{id: string, mode: string, status: string, error?: string, ids: number[], items: object[]}>>}
  */
 export async function triggerExecutions(n8n, workflowId, nodeName) {
 	const flatted = createRequire(path.join(n8n.runtime.dir, 'package.json'))('flatted');
@@ -212,6 +213,7 @@ export async function triggerExecutions(n8n, workflowId, nodeName) {
 			status: execution.status,
 			error: resultData.error && resultData.error.message,
 			ids: items.map((item) => Number(item.json.id)),
+			items: items.map((item) => item.json),
 		});
 	}
 	return out;
@@ -272,6 +274,98 @@ export function stopwatch(label) {
 			process.stderr.write(`[e2e ${label}] ${marks.join(', ')}; total ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 		},
 	};
+}
+
+// ---- Changing orders, and watching the trigger poll (trigger-updates, trigger-new-or-updated) ----
+
+/** The trigger's watch read (Updated Order, New or Updated Order) asks for 500 orders a request (watchWindow.ts); no other request asks for 500. */
+export const WATCH_PAGE = 500;
+
+/** A v1 pull of the trigger's watch read (any page of it). */
+export const isWatchPage = (r) => r.api === 'v1Pull' && Number(r.body && r.body.limit) === WATCH_PAGE;
+
+/**
+ * The watch reads the sandbox saw, each by its first request (offset 0): one
+ * per poll of each change trigger (a read takes more than one request, even
+ * on a small account: the pager confirms a short first page).
+ */
+export function watchReads(sb) {
+	return sb.requests().filter((r) => isWatchPage(r) && Number(r.body.offset) === 0);
+}
+
+/** Resolves just after the next watch read reached the sandbox (the next poll of a change trigger). */
+export async function nextWatchRead(sb, { timeoutMs }) {
+	const count = watchReads(sb).length;
+	await waitFor('the next poll', () => watchReads(sb).length > count, { timeoutMs, intervalMs: 50 });
+	await sleep(300);
+}
+
+/**
+ * Waits for `polls` more polls of each of the `triggers` change triggers
+ * reading `sb` (and at least `polls` poll intervals), then for what they
+ * emitted to reach the recorder.
+ */
+export async function morePolls(sb, { polls = 2, triggers = 1, pollMs, timeoutMs }) {
+	const count = watchReads(sb).length;
+	const since = Date.now();
+	const what = `${polls} more polls of ${triggers === 1 ? 'the trigger' : `${triggers} triggers`}`;
+	await waitFor(what, () => Date.now() - since > polls * pollMs && watchReads(sb).length >= count + polls * triggers, { timeoutMs });
+	await sleep(1_500);
+}
+
+/** POSTs to one of the sandbox's Kapture APIs as another system would; the parsed answer. */
+export async function kaptureApi(sb, urlPath, body, authorization) {
+	const res = await fetch(`${sb.baseUrl}${urlPath}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization },
+		body: JSON.stringify(body),
+	});
+	return await res.json();
+}
+
+const v1Authorization = (sb) => `Basic ${Buffer.from(`${sb.credentials.username}:${sb.credentials.password}`).toString('base64')}`;
+
+/** A new order through the v1 add-update API, as another system creates it; the stored order. */
+export async function addOrderV1(sb, customerInfo, orderInfo = {}) {
+	const answer = await kaptureApi(sb, '/ms/customer/order/api/v1/add-update', { customer_info: customerInfo, order_info: orderInfo }, v1Authorization(sb));
+	assert.equal(answer.status, 'success', JSON.stringify(answer));
+	const order = sb.getOrder(Number(answer.Order && answer.Order.order_id));
+	assert.ok(order, `the sandbox stored the order: ${JSON.stringify(answer)}`);
+	return order;
+}
+
+/** An edit through the v1 add-update API, as another system makes it. */
+export async function editOrderV1(sb, order, orderInfo) {
+	const answer = await kaptureApi(sb, '/ms/customer/order/api/v1/add-update', { order_info: { update: true, order_id: String(order.id), ...orderInfo } }, v1Authorization(sb));
+	assert.equal(answer.status, 'success', JSON.stringify(answer));
+}
+
+/** An edit through the partner order update API. */
+export async function editOrderPartner(sb, order, fields) {
+	const answer = await kaptureApi(sb, '/add-update-order-from-other-source.html', [{ order_id: String(order.id), ...fields }], sb.credentials.authKey);
+	assert.equal(answer[0] && answer[0].status, 'success', JSON.stringify(answer));
+}
+
+/**
+ * Webhook (POST /webhook/<webhookPath>) -> a Kapture Order node named
+ * `nodeName`; expressions in `parameters` read the request as `$json.body`.
+ * The webhook answers with the node's first item (see callWebhook).
+ */
+export function orderByWebhook(name, webhookPath, nodeName, parameters, { credential }) {
+	const webhook = webhookTrigger(webhookPath, { responseData: 'firstEntryJson' });
+	return chainWorkflow(name, [webhook, orderNode(nodeName, parameters, { credential })]);
+}
+
+/** POSTs `body` to a webhook of the running n8n and resolves, with its answer parsed, when the workflow is done. */
+export async function callWebhook(n8n, webhookPath, body) {
+	const res = await fetch(`${n8n.baseUrl}/webhook/${webhookPath}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	const text = await res.text();
+	assert.equal(res.status, 200, `webhook ${webhookPath}: ${text}`);
+	return JSON.parse(text);
 }
 
 // ---- SourceHub (test/e2e/sourcehub.test.mjs) --------------------------------

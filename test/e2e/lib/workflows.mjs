@@ -18,8 +18,10 @@ export const MANUAL_TRIGGER = Object.freeze({
 /**
  * A Webhook start node named Start, answering POST /webhook/<path>.
  * `responseMode`: 'lastNode' answers when the run ends, 'onReceived' at once.
+ * `responseData` (with 'lastNode'): 'noData', or 'firstEntryJson' to answer
+ * with the last node's first item.
  */
-export function webhookTrigger(path, { responseMode = 'lastNode' } = {}) {
+export function webhookTrigger(path, { responseMode = 'lastNode', responseData = 'noData' } = {}) {
 	return {
 		id: 'start',
 		name: 'Start',
@@ -31,7 +33,7 @@ export function webhookTrigger(path, { responseMode = 'lastNode' } = {}) {
 			httpMethod: 'POST',
 			path,
 			responseMode,
-			...(responseMode === 'lastNode' ? { responseData: 'noData' } : {}),
+			...(responseMode === 'lastNode' ? { responseData } : {}),
 			options: {},
 		},
 	};
