@@ -29,6 +29,33 @@
  * still shows; the pause the vendor asked for is all such a refusal costs.
  * Once a limit showed, every refusal counts as before: another execution's
  * probe of a shared limit refuses our requests one by one too.
+ *
+ * Which refusals a limit explains, from the window counts: a sliding-window
+ * limit refuses a request because the window was full when it arrived, so
+ * for each request we count how many of ours were admitted in the second
+ * before it was sent (its "window count"; the caller passes the send time),
+ * and compare a refusal's count with the counts of the latest admitted
+ * requests. Under refusals at random both come from the same counts; under a
+ * limit the refused ones come from the top. So, once enough admitted
+ * requests were counted:
+ * - a refusal sent when our window was emptier than for most admitted
+ *   requests (below their lowest 30 %) shows no limit, in a run or not,
+ *   before or after a limit showed: the pause is all it costs;
+ * - a limit we reach alone refuses at the same count every time, above every
+ *   admitted one (an execution whose CPU lets it send only a little faster
+ *   than the limit fills the window within a second of each pause and is
+ *   refused there, every second): two lone refusals in a row at the same
+ *   count, each above the counts of all the latest admitted requests and of
+ *   at least half that many admitted in between, show a limit;
+ * - before a limit showed, a lone refusal not among the top 5 % shows none
+ *   (the rule of a full second of sending above is kept for the top ones,
+ *   which a shared limit often refuses).
+ * The pace is then set from the refused request's own window count, what the
+ * vendor had admitted of ours when it refused, not from the second before the
+ * answer, which the pause cut short.
+ * Within one execution a limit shared with others looks much like refusals
+ * at random (our count is only part of the window); the rules above were
+ * chosen on simulated cases of 1-4 executions and are no proof.
  * Each execution finds its own share: in queue mode several executions and
  * workers learn theirs from the same refusals (the shares need not be equal,
  * and a share freed by an execution that ends is taken up only by probing).
@@ -81,6 +108,19 @@ const RECENT_REFUSALS_FOR_LIMIT = 6;
 // answers refused, or this share of the requests in flight when fewer are in flight.
 const RUN_OF_REFUSALS = 7;
 const RUN_SHARE_OF_IN_FLIGHT = 0.75;
+// Window counts: this many of the latest admitted requests' counts are compared with a refusal's, once
+// at least WINDOW_MIN_SAMPLES were counted. Below this share of them: no limit. Before a limit showed, a
+// lone refusal below this share shows none either (above it the older rules decide).
+const WINDOW_SAMPLES = 64;
+const WINDOW_MIN_SAMPLES = 16;
+const WINDOW_LOW_RANK = 0.3;
+const WINDOW_HIGH_RANK = 0.95;
+// Two lone refusals at the same count above every admitted one show a limit when no more than this apart,
+// with at least this many admitted in between (and at least half the count), all below it.
+const SAME_COUNT_WITHIN_MS = 20_000;
+const SAME_COUNT_MIN_BETWEEN = 4;
+// Send times of admitted requests are kept this long (the window plus the slowest round trips).
+const SENDS_KEPT_MS = 5000;
 // Answers faster than 2x the fastest (plus this) are "quick": the vendor keeps up.
 const QUICK_SLACK_MS = 50;
 // Answers (smoothed) slower than 3x the fastest plus this are a slowdown: fewer in flight.
@@ -89,6 +129,29 @@ const SLOW_SLACK_MS = 200;
 const IN_FLIGHT_HEADROOM = 1.5;
 // How much the fastest answer of late forgets per answer.
 const BASELINE_DRIFT = 1 / 256;
+
+/** The index of the first entry of a sorted list that is not below `x`. */
+function lowerBound(sorted: number[], x: number): number {
+	let lo = 0;
+	let hi = sorted.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (sorted[mid] < x) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
+/** Where a refusal's window count stands among those of the latest admitted requests. */
+interface WindowPosition {
+	count: number;
+	/** Share of the admitted counts below it (ties count half), 0-1. */
+	rank: number;
+	/** Above every one of them. */
+	top: boolean;
+	/** How many admitted counts it was compared with. */
+	samples: number;
+}
 
 /** The vendor asked to wait a second or more: what a per-second limit asks, and what refusals at random may ask too. */
 const asksToWait = (waitMs: number, retryAfterGiven: boolean) => retryAfterGiven && waitMs >= 1000;
@@ -113,6 +176,14 @@ export class PaceController {
 	// When this execution began sending, and when the last pause the vendor asked for ends.
 	private startedAt = Infinity;
 	private pausedUntil = -Infinity;
+	// When this execution's admitted requests were sent (sorted, the last few seconds), and the window counts
+	// of the latest admitted requests: how many of ours had been admitted in the second before each was sent.
+	private admittedSends: number[] = [];
+	private admittedCounts: number[] = [];
+	// Lone refusals above every admitted count, at the same count, in a row; and the admitted requests
+	// since the last lone refusal (how many, their highest count).
+	private topRefusals: Array<{ at: number; count: number }> = [];
+	private sinceLoneRefusal = { admitted: 0, highest: 0 };
 
 	constructor(settings: PaceSettings) {
 		this.ceiling = Math.max(1, Math.floor(settings.ceiling));
@@ -146,6 +217,7 @@ export class PaceController {
 	/** An answer that is not a slow-down signal came back `rttMs` after its request started. */
 	answered(now: number, rttMs: number): void {
 		this.remember(false);
+		this.countWindow(now, now - rttMs);
 		this.startedAt = Math.min(this.startedAt, now - rttMs);
 		this.admitted.push(now);
 		this.forgetBefore(now);
@@ -164,20 +236,22 @@ export class PaceController {
 
 	/**
 	 * The vendor refused a request and asked to slow down (429/503), to wait
-	 * `waitMs` (its Retry-After, or our back-off when it gave none).
+	 * `waitMs` (its Retry-After, or our back-off when it gave none). `sentAt`: when the
+	 * refused request was sent (without it only the rules that need no window count apply).
 	 */
-	refused(now: number, waitMs: number, retryAfterGiven: boolean): void {
+	refused(now: number, waitMs: number, retryAfterGiven: boolean, sentAt?: number): void {
 		this.remember(true);
+		const position = sentAt === undefined ? undefined : this.windowPosition(sentAt);
 		this.forgetBefore(now);
 		this.startedAt = Math.min(this.startedAt, now);
 		const sendingSince = Math.max(this.startedAt, this.pausedUntil);
 		this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
 		if (!this.adaptToRefusals) return;
 		// The pause itself slows us down: a lone refusal that may be at random changes nothing else.
-		if (this.mayBeAtRandom(now, waitMs, retryAfterGiven, sendingSince)) return;
+		if (this.mayBeAtRandom(now, waitMs, retryAfterGiven, sendingSince, position)) return;
 		const calm = Math.max(CALM_MS, waitMs);
 		this.halve(now, calm);
-		this.learnRateLimit(now, waitMs, retryAfterGiven, calm);
+		this.learnRateLimit(now, waitMs, retryAfterGiven, calm, position);
 		// Once a pace keeps to the limit, fewer in flight than it needs would only slow the run further.
 		if (Number.isFinite(this.pace)) {
 			const needed = Math.ceil((this.pace * (this.smoothedRtt ?? 0) * IN_FLIGHT_HEADROOM) / 1000) + 1;
@@ -192,20 +266,55 @@ export class PaceController {
 	 * once a second of our requests filled it, while refusals at random come any time, one by one.
 	 * Taking one as a limit would set the pace from a second the pause cut short.
 	 */
-	private mayBeAtRandom(now: number, waitMs: number, retryAfterGiven: boolean, sendingSince: number): boolean {
-		if (!asksToWait(waitMs, retryAfterGiven) || Number.isFinite(this.pace)) return false;
+	private mayBeAtRandom(now: number, waitMs: number, retryAfterGiven: boolean, sendingSince: number, position: WindowPosition | undefined): boolean {
+		if (!asksToWait(waitMs, retryAfterGiven)) return false;
+		const counted = position !== undefined && position.samples >= WINDOW_MIN_SAMPLES;
+		// Sent when our window was emptier than for most admitted requests: no limit refused it.
+		if (counted && position.rank < WINDOW_LOW_RANK) return true;
 		// (Or every answer so far, when there are fewer.)
 		const run = Math.min(RUN_OF_REFUSALS, Math.max(2, Math.ceil(RUN_SHARE_OF_IN_FLIGHT * this.inFlight)), this.recent.length);
 		if (this.recent.filter(Boolean).length >= run) return false;
+		if (counted) {
+			if (this.sameCountAgain(now, position)) return false;
+			if (!Number.isFinite(this.pace) && position.rank < WINDOW_HIGH_RANK) return true;
+		}
+		if (Number.isFinite(this.pace)) return false;
 		return now - sendingSince < RATE_WINDOW_MS;
 	}
 
-	private learnRateLimit(now: number, waitMs: number, retryAfterGiven: boolean, calm: number): void {
+	/**
+	 * A lone refusal above every admitted count, at the same count as the lone refusal before it,
+	 * with enough admitted in between, all below it: the ceiling of a limit we reach alone.
+	 */
+	private sameCountAgain(now: number, position: WindowPosition): boolean {
+		const between = this.sinceLoneRefusal;
+		this.sinceLoneRefusal = { admitted: 0, highest: 0 };
+		if (!position.top) {
+			this.topRefusals = [];
+			return false;
+		}
+		const first = this.topRefusals[0];
+		const last = this.topRefusals[this.topRefusals.length - 1];
+		const fits =
+			first !== undefined &&
+			now - last.at <= SAME_COUNT_WITHIN_MS &&
+			position.count === first.count &&
+			between.admitted >= Math.max(SAME_COUNT_MIN_BETWEEN, position.count / 2) &&
+			between.highest < position.count;
+		if (!fits) this.topRefusals = [];
+		this.topRefusals.push({ at: now, count: position.count });
+		if (this.topRefusals.length < 2) return false;
+		this.topRefusals = [];
+		return true;
+	}
+
+	private learnRateLimit(now: number, waitMs: number, retryAfterGiven: boolean, calm: number, position: WindowPosition | undefined): void {
 		const recentRefusals = this.recent.filter(Boolean).length;
 		const showsRateLimit = asksToWait(waitMs, retryAfterGiven) || recentRefusals >= RECENT_REFUSALS_FOR_LIMIT;
 		if (!showsRateLimit || now < this.paceCalmUntil) return;
-		// What the vendor let through in the last second is what the limit leaves us.
-		const admittedPerSecond = this.admitted.length * (1000 / RATE_WINDOW_MS);
+		// What the vendor had admitted of ours when it refused is what the limit leaves us (the refused
+		// request's window count; without it, what it let through in the second before this answer).
+		const admittedPerSecond = position !== undefined && position.count >= 1 ? position.count : this.admitted.length * (1000 / RATE_WINDOW_MS);
 		if (admittedPerSecond < 1) {
 			// Nothing to measure (long round trips), but the probe met the limit: hold the pace again.
 			if (Number.isFinite(this.pace)) {
@@ -239,6 +348,37 @@ export class PaceController {
 		const seconds = Math.min(1000, now - Math.max(this.lastProbeAt, this.holdUntil)) / 1000;
 		this.lastProbeAt = now;
 		if (seconds > 0) this.pace *= (1 + PROBE_PER_SECOND) ** seconds;
+	}
+
+	/** How many of our admitted requests were sent in the second up to `sentAt` (same instant included: a burst). */
+	private windowCount(sentAt: number): number {
+		return lowerBound(this.admittedSends, sentAt + 0.5) - lowerBound(this.admittedSends, sentAt - RATE_WINDOW_MS + 0.5);
+	}
+
+	private windowPosition(sentAt: number): WindowPosition {
+		const count = this.windowCount(sentAt);
+		let below = 0;
+		let equal = 0;
+		for (const c of this.admittedCounts) {
+			if (c < count) below++;
+			else if (c === count) equal++;
+		}
+		const samples = this.admittedCounts.length;
+		return { count, rank: samples === 0 ? 0.5 : (below + equal / 2) / samples, top: below === samples, samples };
+	}
+
+	/** An admitted request sent at `sentAt`: its window count, then it joins the window. */
+	private countWindow(now: number, sentAt: number): void {
+		const count = this.windowCount(sentAt);
+		this.admittedCounts.push(count);
+		if (this.admittedCounts.length > WINDOW_SAMPLES) this.admittedCounts.shift();
+		this.sinceLoneRefusal.admitted++;
+		this.sinceLoneRefusal.highest = Math.max(this.sinceLoneRefusal.highest, count);
+		const sends = this.admittedSends;
+		sends.splice(lowerBound(sends, sentAt), 0, sentAt);
+		let drop = 0;
+		while (drop < sends.length && sends[drop] < now - SENDS_KEPT_MS) drop++;
+		if (drop > 0) sends.splice(0, drop);
 	}
 
 	private remember(refused: boolean): void {

@@ -158,7 +158,7 @@ export async function vendorRequest<Name extends string>(
 
 		if (outcome.kind === 'status' && NOT_PROCESSED_STATUSES.has(outcome.status)) {
 			// Everyone waits, not only this request: the vendor asked the whole client to slow down.
-			scheduler.refused(delayMs, retryAfterMs !== undefined);
+			scheduler.refused(delayMs, retryAfterMs !== undefined, roundTripMs);
 		} else {
 			await sleep(delayMs);
 		}

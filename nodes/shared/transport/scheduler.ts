@@ -62,11 +62,14 @@ export class RequestScheduler {
 		this.wakeUp();
 	}
 
-	/** The vendor asked everyone to wait `waitMs`: pause all requests and send fewer. */
-	refused(waitMs: number, retryAfterGiven = false): void {
+	/**
+	 * The vendor asked everyone to wait `waitMs`: pause all requests and send fewer.
+	 * `rttMs`: how long after it was sent the refusal came (what tells a limit from refusals at random).
+	 */
+	refused(waitMs: number, retryAfterGiven = false, rttMs?: number): void {
 		const now = Date.now();
 		this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
-		this.pace.refused(now, waitMs, retryAfterGiven);
+		this.pace.refused(now, waitMs, retryAfterGiven, rttMs === undefined ? undefined : now - rttMs);
 	}
 
 	private async acquire(): Promise<void> {

@@ -222,11 +222,14 @@ describe('PaceController under refusals at random (no limit)', () => {
  * any limit showed, a lone refusal within a second of sending after the start
  * or the last pause is now taken for no limit (see PaceController).
  *
+ * Since then the window counts (see PaceController) tell most refusals at
+ * random from a limit: a refusal sent when our window was emptier than for
+ * most admitted requests is no limit, even in a run or once a pace is held.
+ *
  * STILL A KNOWN DEFECT (README, Parallel Requests): once a pace was set by
- * mistake (a chance run of refusals with few in flight, or a refusal after a
- * whole second of sending), it spirals down as before. Measured over the grid
- * below: the median slowdown went from 7.6x to 1.5x, but about a third of the
- * cases are still above 3x (ceiling 5, slow answers with many in flight).
+ * mistake, refusals at random that rank above the lowest 30 % still lower it,
+ * as a shared limit needs. Measured over the grid below: median 1.12x, 45 of
+ * 180 cases still above 3x (ceiling 5, and 4 executions with ceiling 100).
  */
 describe('PaceController under refusals at random that ask to wait', () => {
 	const cases: Array<RandomRefusalCase & { name: string }> = [];
@@ -246,14 +249,22 @@ describe('PaceController under refusals at random that ask to wait', () => {
 
 	// A wider grid, over shares, waits, latencies, executions and ceilings, on another seed.
 	const grid = randomRefusalGrid();
-	// Simulated once, for both tests below.
+	// Simulated once, for the tests below.
 	let measured: number[] | undefined;
 	const slowdowns = () => (measured ??= grid.map(slowdownAgainstPausesOnly).sort((a, b) => a - b));
+	let measuredBusy: number[] | undefined;
+	const busySlowdowns = () => (measuredBusy ??= randomRefusalGrid(14).map(slowdownAgainstPausesOnly));
 
 	it(`over ${grid.length} generated cases: median slowdown at most 2x (7.6x before the fix), under a fifth of the cases above 10x`, () => {
 		const sorted = slowdowns();
 		expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThanOrEqual(2);
 		expect(sorted.filter((x) => x > 10).length).toBeLessThan(grid.length / 5);
+	});
+
+	// Guards against going back: 45 and 33 of 180 above 3x when the window counts came in (61 and 93 before).
+	it(`over ${grid.length} generated cases: no more than 45 above 3x; at 14 requests/s at most, no more than 33`, () => {
+		expect(slowdowns().filter((x) => x > 3).length).toBeLessThanOrEqual(45);
+		expect(busySlowdowns().filter((x) => x > 3).length).toBeLessThanOrEqual(33);
 	});
 
 	// The goal, not met yet: when this passes, jest fails here; make it a plain test and drop the README's known issue.
@@ -264,7 +275,7 @@ describe('PaceController under refusals at random that ask to wait', () => {
 	// The same grid with executions that make no more than 14 requests a second (real n8n on 2 cores):
 	// a refusal at random then often comes after a whole second of sending and is taken for a limit.
 	it.failing('executions making 14 requests/s at most, over the same 180 cases: every one within 3x (known defect; docs/pace.md)', () => {
-		expect(randomRefusalGrid(14).map(slowdownAgainstPausesOnly).filter((x) => x > 3)).toEqual([]);
+		expect(busySlowdowns().filter((x) => x > 3)).toEqual([]);
 	});
 
 	// The choice for such refusals. (Against a real limit it storms, as it says: it only waits.)
@@ -274,8 +285,9 @@ describe('PaceController under refusals at random that ask to wait', () => {
 		expect(slower).toEqual([]);
 	});
 
-	// Queue check 4 as the simulator sees it: 431-556 s against 56 s when only waiting out the pauses; real n8n took 593 s.
-	it.failing('queue check 4 (4 x 500 at 14/s, 10 % 429 with Retry-After 1): within 2x of only waiting out the pauses (known defect; docs/pace.md)', () => {
+	// Queue check 4 as the simulator sees it: 431-556 s against 56 s when only waiting out the pauses before the
+	// window counts (real n8n took 593 s); 1.0x since.
+	it('queue check 4 (4 x 500 at 14/s, 10 % 429 with Retry-After 1): within 2x of only waiting out the pauses', () => {
 		expect([1, 2, 3].map((seed) => slowdownAgainstPausesOnly(queueCheck4(seed))).filter((x) => x > 2)).toEqual([]);
 	});
 });
@@ -283,9 +295,10 @@ describe('PaceController under refusals at random that ask to wait', () => {
 /**
  * Executions that cannot send faster than n8n makes their requests (queue
  * mode on 2 cores) against an account limit. A single one of 14 requests/s
- * against 10/s refuses once a second, every second: after each pause it fills
- * the window within a second of sending, so the refusal is taken for one at
- * random and only waited out (docs/pace.md).
+ * against 10/s refused once a second, every second: after each pause it fills
+ * the window within a second of sending, so the refusal was taken for one at
+ * random and only waited out. Now two lone refusals in a row at the same window
+ * count, above every admitted one, show the limit (see PaceController).
  */
 describe('PaceController against an account-wide limit, executions busy with their own work (simulated)', () => {
 	const cases = busyAccountLimitCases();
@@ -293,11 +306,7 @@ describe('PaceController against an account-wide limit, executions busy with the
 	let measured: Array<string | undefined> | undefined;
 	const verdicts = () => (measured ??= cases.map((c) => accountLimitVerdict(c, simulate(c))));
 
-	it(`no more of the ${cases.length} cases break the claim than when this was written (6): a guard against going back`, () => {
-		expect(verdicts().filter(Boolean).length).toBeLessThanOrEqual(6);
-	});
-
-	it.failing(`every one of the ${cases.length} cases keeps to just below the limit without storms (known defect; docs/pace.md)`, () => {
+	it(`every one of the ${cases.length} cases keeps to just below the limit without storms`, () => {
 		expect(cases.map((c, i) => [c.name, verdicts()[i]]).filter(([, v]) => v)).toEqual([]);
 	});
 });

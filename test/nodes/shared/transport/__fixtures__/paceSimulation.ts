@@ -193,7 +193,7 @@ export function simulate(c: SimulationCase): SimulationResult {
 			} else {
 				const waitMs = backoffDelay(attempt, DEFAULT_RETRY, retryAfterS * 1000, () => rng.next());
 				client.pausedUntil = Math.max(client.pausedUntil, now + waitMs);
-				client.pace.refused(now, waitMs, true);
+				client.pace.refused(now, waitMs, true, sentAt);
 				client.retries.push(attempt + 1);
 			}
 			pump(client);
