@@ -17,7 +17,7 @@
 //      the recorder and in n8n's execution records
 //   3. 4 webhook executions x 500 Creates, Parallel Requests 10: 2,000 orders,
 //      0 duplicates, executions on both workers, peak in flight <= 40
-//   4. the same with 10 % 429s: no failed item, no duplicate
+//   4. the same with 10 % 429s: no failed item, no duplicate, within 5 minutes
 //  4b. the same with Options > When Asked to Slow Down = Only Wait as Asked:
 //      no failed item, no duplicate, and the time against check 4's
 //   5. a worker SIGKILLed in the middle of a bulk Create: what n8n does, what
@@ -578,18 +578,19 @@ describe('n8n queue mode: main + 2 workers, Postgres, Redis', { timeout: 40 * 60
 		return ms;
 	}
 
-	timedTest('4. the same with 10 % 429s: no failed item, no duplicate', async (t) => {
-		// KNOWN ISSUE (README, Parallel Requests): the automatic pace may take these random 429s for a
-		// rate limit and slow down on each: 567 s before the lone-429 rule, 593 s with it (2026-12-06;
-		// 44-58 s before the automatic pace), as each execution sends only ~14 requests/s here. Given
-		// 15 minutes; the time is in the figures.
-		await bulkRunWith429s(t, 'limited', 'with429s', 900_000);
+	timedTest('4. the same with 10 % 429s: no failed item, no duplicate, within 5 minutes', async (t) => {
+		// Random 429s asking to wait a second once drove the automatic pace down to a request a second:
+		// 567-593 s, then 492 s (2026-12-06), against 44-58 s before the automatic pace. A trace of the
+		// workers showed each execution's event loop blocked ~1.5 s after its first answers, which made a
+		// 429 at random look like a limit; 43 s since the pace counts a stretch without sending as a pause.
+		// 5 minutes, so that the spiral fails here instead of passing slowly.
+		await bulkRunWith429s(t, 'limited', 'with429s', 300_000);
 	});
 
-	timedTest('4b. the same with When Asked to Slow Down = Only Wait as Asked: no failed item, no duplicate, and faster than check 4', async (t) => {
+	timedTest('4b. the same with When Asked to Slow Down = Only Wait as Asked: no failed item, no duplicate, at most 1.5x check 4', async (t) => {
 		const ms = await bulkRunWith429s(t, 'waitonly', 'with429sOnlyWaiting', 300_000, { path: BULK_WAIT_ONLY_PATH, workflowId: ids.bulkWaitOnly });
-		// The option exists for exactly this case; were it not wired, both would spiral alike.
-		if (figures.with429s) assert.ok(ms < figures.with429s.ms, `${ms} ms, check 4 took ${figures.with429s.ms} ms`);
+		// Only waiting out the pauses is the floor the default aims at: both took 42-44 s (2026-12-06).
+		if (figures.with429s) assert.ok(ms < 1.5 * figures.with429s.ms + 10_000, `${ms} ms, check 4 took ${figures.with429s.ms} ms`);
 	});
 
 	const kill = {};

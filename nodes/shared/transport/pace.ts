@@ -121,6 +121,8 @@ const SAME_COUNT_WITHIN_MS = 20_000;
 const SAME_COUNT_MIN_BETWEEN = 4;
 // Send times of admitted requests are kept this long (the window plus the slowest round trips).
 const SENDS_KEPT_MS = 5000;
+// This long without sending (the event loop blocked, nothing to send) cuts a second of sending short too.
+const SEND_GAP_MS = 500;
 // Answers faster than 2x the fastest (plus this) are "quick": the vendor keeps up.
 const QUICK_SLACK_MS = 50;
 // Answers (smoothed) slower than 3x the fastest plus this are a slowdown: fewer in flight.
@@ -244,11 +246,13 @@ export class PaceController {
 		const position = sentAt === undefined ? undefined : this.windowPosition(sentAt);
 		this.forgetBefore(now);
 		this.startedAt = Math.min(this.startedAt, now);
-		const sendingSince = Math.max(this.startedAt, this.pausedUntil);
+		// Sending since the start, the last pause or the last stretch without sending (a blocked event loop):
+		// up to when the refused request was sent, which is what a limit we reach alone counts.
+		const sendingFor = now - Math.max(this.startedAt, this.pausedUntil, this.lastSendGapEnd(now));
 		this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
 		if (!this.adaptToRefusals) return;
 		// The pause itself slows us down: a lone refusal that may be at random changes nothing else.
-		if (this.mayBeAtRandom(now, waitMs, retryAfterGiven, sendingSince, position)) return;
+		if (this.mayBeAtRandom(now, waitMs, retryAfterGiven, sendingFor, position)) return;
 		const calm = Math.max(CALM_MS, waitMs);
 		this.halve(now, calm);
 		this.learnRateLimit(now, waitMs, retryAfterGiven, calm, position);
@@ -266,7 +270,7 @@ export class PaceController {
 	 * once a second of our requests filled it, while refusals at random come any time, one by one.
 	 * Taking one as a limit would set the pace from a second the pause cut short.
 	 */
-	private mayBeAtRandom(now: number, waitMs: number, retryAfterGiven: boolean, sendingSince: number, position: WindowPosition | undefined): boolean {
+	private mayBeAtRandom(now: number, waitMs: number, retryAfterGiven: boolean, sendingFor: number, position: WindowPosition | undefined): boolean {
 		if (!asksToWait(waitMs, retryAfterGiven)) return false;
 		const counted = position !== undefined && position.samples >= WINDOW_MIN_SAMPLES;
 		// Sent when our window was emptier than for most admitted requests: no limit refused it.
@@ -279,7 +283,7 @@ export class PaceController {
 			if (!Number.isFinite(this.pace) && position.rank < WINDOW_HIGH_RANK) return true;
 		}
 		if (Number.isFinite(this.pace)) return false;
-		return now - sendingSince < RATE_WINDOW_MS;
+		return sendingFor < RATE_WINDOW_MS;
 	}
 
 	/**
@@ -353,6 +357,20 @@ export class PaceController {
 	/** How many of our admitted requests were sent in the second up to `sentAt` (same instant included: a burst). */
 	private windowCount(sentAt: number): number {
 		return lowerBound(this.admittedSends, sentAt + 0.5) - lowerBound(this.admittedSends, sentAt - RATE_WINDOW_MS + 0.5);
+	}
+
+	/**
+	 * When our sending last resumed, before `sentAt`, after a stretch without an admitted request sent
+	 * longer than SEND_GAP_MS and two of the fastest round trips (requests waiting for answers are no gap).
+	 */
+	private lastSendGapEnd(sentAt: number): number {
+		const sends = this.admittedSends;
+		const gap = Math.max(SEND_GAP_MS, 2 * (Number.isFinite(this.fastestRtt) ? this.fastestRtt : 0));
+		let i = lowerBound(sends, sentAt + 0.5) - 1;
+		if (i < 0) return -Infinity;
+		if (sentAt - sends[i] >= gap) return sentAt;
+		for (; i > 0; i--) if (sends[i] - sends[i - 1] >= gap) return sends[i];
+		return -Infinity;
 	}
 
 	private windowPosition(sentAt: number): WindowPosition {

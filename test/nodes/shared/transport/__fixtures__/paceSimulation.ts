@@ -42,6 +42,13 @@ export interface SimulationCase {
 	 * Undefined: as fast as the pace lets it.
 	 */
 	maxNewPerSecond?: number;
+	/**
+	 * Each client's event loop is blocked this long, from 200 ms after its
+	 * start (real n8n in queue mode: 1.4-1.7 s, after the first answers, while
+	 * a worker starts two executions at once): answers that come meanwhile are
+	 * all handled when it ends, and nothing is sent.
+	 */
+	startStallMs?: number;
 }
 
 export interface SimulationResult {
@@ -68,9 +75,15 @@ interface Client {
 	startAt: number;
 	/** When its next new request is ready (a busy client makes them one by one). */
 	nextNewAt: number;
+	/** Its event loop is blocked from then until then (startStallMs). */
+	blockedFrom: number;
+	blockedUntil: number;
 	finishedAt?: number;
 	admitted: number;
 }
+
+// When startStallMs begins, after the client's start (real n8n: once the first answers came).
+const STALL_FROM_MS = 200;
 
 type Event = { at: number; seq: number; run: () => void };
 
@@ -136,6 +149,8 @@ export function simulate(c: SimulationCase): SimulationResult {
 		pumpAt: undefined,
 		startAt: index * (c.staggerMs ?? 0),
 		nextNewAt: index * (c.staggerMs ?? 0),
+		blockedFrom: index * (c.staggerMs ?? 0) + STALL_FROM_MS,
+		blockedUntil: index * (c.staggerMs ?? 0) + STALL_FROM_MS + (c.startStallMs ?? 0),
 		admitted: 0,
 	}));
 
@@ -152,6 +167,7 @@ export function simulate(c: SimulationCase): SimulationResult {
 	};
 
 	const pump = (client: Client) => {
+		if (now >= client.blockedFrom && now < client.blockedUntil) return wake(client, client.blockedUntil);
 		for (;;) {
 			if (client.left === 0 && client.retries.length === 0) return;
 			if (now < client.pausedUntil) return wake(client, client.pausedUntil);
@@ -184,7 +200,9 @@ export function simulate(c: SimulationCase): SimulationResult {
 		count(retryAfterS === undefined ? 'admitted' : 'refused');
 		const rtt = latency();
 		const sentAt = now;
-		events.push(now + rtt, () => {
+		const answer = () => {
+			// A blocked event loop handles the answer when it is free again, in the order they came.
+			if (now >= client.blockedFrom && now < client.blockedUntil) return events.push(client.blockedUntil, answer);
 			client.inFlight--;
 			if (retryAfterS === undefined) {
 				client.pace.answered(now, now - sentAt);
@@ -197,7 +215,8 @@ export function simulate(c: SimulationCase): SimulationResult {
 				client.retries.push(attempt + 1);
 			}
 			pump(client);
-		});
+		};
+		events.push(now + rtt, answer);
 	};
 
 	for (const client of clients) wake(client, client.startAt);
