@@ -49,7 +49,12 @@
  *   at least half that many admitted in between, show a limit;
  * - before a limit showed, a lone refusal not among the top 5 % shows none
  *   (the rule of a full second of sending above is kept for the top ones,
- *   which a shared limit often refuses).
+ *   which a shared limit often refuses);
+ * - before a limit showed, a refusal not among the top 5 % makes a run only
+ *   with the answers right before it, all refused (a limit refuses every
+ *   request until its window moves on): with one or two in flight a run is
+ *   two refusals among the latest eight answers, which refusals at random
+ *   make often.
  * The pace is then set from the refused request's own window count, what the
  * vendor had admitted of ours when it refused, not from the second before the
  * answer, which the pause cut short.
@@ -277,7 +282,13 @@ export class PaceController {
 		if (counted && position.rank < WINDOW_LOW_RANK) return true;
 		// (Or every answer so far, when there are fewer.)
 		const run = Math.min(RUN_OF_REFUSALS, Math.max(2, Math.ceil(RUN_SHARE_OF_IN_FLIGHT * this.inFlight)), this.recent.length);
-		if (this.recent.filter(Boolean).length >= run) return false;
+		// Once counted, a refusal not among the top 5 % makes a run only with the answers right before it, all
+		// refused: a limit refuses every request until its window moves on, while with few in flight a run is two
+		// refusals among the latest eight answers, as eight answers hold at random in one case of five at 10 %
+		// refused, one of two at 20 %. (Once a limit showed, such a refusal counts in a run or not.)
+		const inRun =
+			counted && position.rank < WINDOW_HIGH_RANK ? this.recent.slice(-run).every(Boolean) : this.recent.filter(Boolean).length >= run;
+		if (inRun) return false;
 		if (counted) {
 			if (this.sameCountAgain(now, position)) return false;
 			if (!Number.isFinite(this.pace) && position.rank < WINDOW_HIGH_RANK) return true;

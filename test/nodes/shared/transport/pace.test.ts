@@ -146,6 +146,26 @@ describe('PaceController: a rate limit', () => {
 		expect(pace.state().perSecond).toBeLessThan(Infinity);
 	});
 
+	// With few in flight a run is two refusals among the latest eight answers, which refusals at random make often
+	// (one case in two at 20 %): once window counts are known, a refusal not among the top 5 % needs the answers
+	// right before it refused too.
+	it('two refusals asking to wait among the latest answers, with an admitted answer between them and neither near the top count, set no pace', () => {
+		const run = (between: boolean) => {
+			const pace = new PaceController({ ceiling: 2, initial: 2 });
+			// 64 requests sent 20 ms apart from 0 ms on: window counts 0 to 50.
+			let now = 0;
+			for (let i = 0; i < 64; i++) pace.answered((now += 20), 20);
+			// Refused: two requests sent at 500 and 600 ms (counts 25 and 30, mid-rank), one admitted answer between them, or none.
+			pace.refused((now += 20), 1100, true, 500);
+			if (between) pace.answered((now += 1), 20);
+			pace.refused((now += 1), 1100, true, 600);
+			return pace.state().perSecond;
+		};
+		expect(run(true)).toBe(Infinity);
+		// Two refusals in a row (the requests in flight halved to 1, so two make a run) still show a limit.
+		expect(run(false)).toBeLessThan(Infinity);
+	});
+
 	// Queue check 4 in real n8n (a trace of the workers): the first answers came, then the worker's event loop was
 	// blocked 1.4 s; the answers held up meanwhile, a 429 at random among them, were all handled at its end.
 	// The time since the start then looked like a whole second of sending, and the 429 set a pace that the
@@ -250,7 +270,7 @@ describe('PaceController under refusals at random (no limit)', () => {
  *
  * STILL A KNOWN DEFECT (README, Parallel Requests): once a pace was set by
  * mistake, refusals at random that rank above the lowest 30 % still lower it,
- * as a shared limit needs. Measured over the grid below: median 1.12x, 45 of
+ * as a shared limit needs. Measured over the grid below: median 1.08x, 39 of
  * 180 cases still above 3x (ceiling 5, and 4 executions with ceiling 100).
  */
 describe('PaceController under refusals at random that ask to wait', () => {
@@ -283,10 +303,11 @@ describe('PaceController under refusals at random that ask to wait', () => {
 		expect(sorted.filter((x) => x > 10).length).toBeLessThan(grid.length / 5);
 	});
 
-	// Guards against going back: 45 and 33 of 180 above 3x when the window counts came in (61 and 93 before).
-	it(`over ${grid.length} generated cases: no more than 45 above 3x; at 14 requests/s at most, no more than 33`, () => {
-		expect(slowdowns().filter((x) => x > 3).length).toBeLessThanOrEqual(45);
-		expect(busySlowdowns().filter((x) => x > 3).length).toBeLessThanOrEqual(33);
+	// Guards against going back: 45 and 33 of 180 above 3x when the window counts came in (61 and 93 before);
+	// 39 and 28 once a run of refusals, with the window counts known, had to be refusals in a row.
+	it(`over ${grid.length} generated cases: no more than 39 above 3x; at 14 requests/s at most, no more than 28`, () => {
+		expect(slowdowns().filter((x) => x > 3).length).toBeLessThanOrEqual(39);
+		expect(busySlowdowns().filter((x) => x > 3).length).toBeLessThanOrEqual(28);
 	});
 
 	// The goal, not met yet: when this passes, jest fails here; make it a plain test and drop the README's known issue.
