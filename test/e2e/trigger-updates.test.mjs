@@ -39,12 +39,10 @@ import {
 	waitFor,
 	watchReads,
 	workflowFixture,
+	ONE_POLL_MS,
+	POLL_MS,
 } from './lib/harness.mjs';
 
-const POLL_MS = 5_000;
-// Poll interval plus room for a loaded CI machine (n8n starting an
-// execution, the HTTP Request node, the recorder).
-const ONE_POLL_MS = POLL_MS + 10_000;
 
 const STATUS_NODE = 'Updated Kapture Order';
 

@@ -50,13 +50,11 @@ import {
 	triggerExecutions,
 	waitFor,
 	workflowFixture,
+	ONE_POLL_MS,
+	POLL_MS,
 } from './lib/harness.mjs';
 
-const POLL_MS = 5_000;
 const CAP = 3;
-// Poll interval plus room for a loaded CI machine (n8n start-up of an
-// execution, the HTTP Request node, the recorder).
-const ONE_POLL_MS = POLL_MS + 10_000;
 // Check 2: every v1 pull answers after this long, more than the poll interval.
 const SLOW_PULL_MS = 7_000;
 // Pulls one poll of a small account makes, one after the other (the first page, a probe, the

@@ -38,6 +38,10 @@ export const ACCOUNT_TIME_ZONE = 'Asia/Kolkata';
 // Every 5 s, as 12 cron expressions with one fixed second each: n8n 2.x
 // refuses one expression whose seconds field is not a single number.
 export const EVERY_5_SECONDS = Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` }));
+export const POLL_MS = 5_000;
+// One poll interval plus room for a loaded CI machine (n8n starting an
+// execution, the HTTP Request node, the recorder).
+export const ONE_POLL_MS = POLL_MS + 10_000;
 
 export function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
