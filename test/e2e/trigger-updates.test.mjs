@@ -43,7 +43,6 @@ import {
 	POLL_MS,
 } from './lib/harness.mjs';
 
-
 const STATUS_NODE = 'Updated Kapture Order';
 
 describe('Kapture Order Trigger, Updated Order, in a running n8n', { timeout: 10 * 60_000 }, () => {
