@@ -59,6 +59,15 @@ import {
 
 const TRIGGER_NODE = 'New or Updated Kapture Order';
 
+/** An item for a Delivery Status change AP -> DL: from the version remembered (`previous`) to Kapture's `now`. */
+function assertDeliveredChange(item, previous, now) {
+	assert.equal(item.triggeredBy, 'orderUpdated');
+	assert.deepEqual(item.changes, { deliveryStatus: { from: 'AP', to: 'DL' } });
+	assert.equal(item.deliveryStatus, 'DL');
+	assert.equal(item.previousLastModificationTime, previous);
+	assert.equal(item.lastModificationTime, now.lastModificationTime);
+}
+
 describe('Kapture Order Trigger, New or Updated Order, in a running n8n', { timeout: 8 * 60_000 }, () => {
 	const clock = stopwatch('trigger-new-or-updated');
 	/** main: checks 1-5; race: check 6; cap: check 7. */
@@ -170,11 +179,7 @@ describe('Kapture Order Trigger, New or Updated Order, in a running n8n', { time
 		await twoMorePolls();
 		const items = hitsFor('main', byNode);
 		assert.equal(items.length, 2, 'one more item, for the change');
-		assert.equal(items[1].triggeredBy, 'orderUpdated');
-		assert.deepEqual(items[1].changes, { deliveryStatus: { from: 'AP', to: 'DL' } });
-		assert.equal(items[1].deliveryStatus, 'DL');
-		assert.equal(items[1].previousLastModificationTime, createdAt);
-		assert.equal(items[1].lastModificationTime, sb.getOrder(byNode.id).lastModificationTime);
+		assertDeliveredChange(items[1], createdAt, sb.getOrder(byNode.id));
 		assert.equal(hitsFor('main', byApi).length, 1, 'the other new order did not fire again');
 		clock.mark('check 1');
 	});
@@ -190,11 +195,7 @@ describe('Kapture Order Trigger, New or Updated Order, in a running n8n', { time
 		await twoMorePolls();
 		const items = hitsFor('main', A);
 		assert.equal(items.length, 1, 'fired once');
-		assert.equal(items[0].triggeredBy, 'orderUpdated');
-		assert.deepEqual(items[0].changes, { deliveryStatus: { from: 'AP', to: 'DL' } });
-		assert.equal(items[0].deliveryStatus, 'DL');
-		assert.equal(items[0].previousLastModificationTime, A.lastModificationTime);
-		assert.equal(items[0].lastModificationTime, sb.getOrder(A.id).lastModificationTime);
+		assertDeliveredChange(items[0], A.lastModificationTime, sb.getOrder(A.id));
 		assert.deepEqual(hitsFor('main', B), [], 'Delivery Status unchanged: B does not fire');
 		clock.mark('check 2');
 	});

@@ -251,8 +251,8 @@ export class PaceController {
 		const position = sentAt === undefined ? undefined : this.windowPosition(sentAt);
 		this.forgetBefore(now);
 		this.startedAt = Math.min(this.startedAt, now);
-		// Sending since the start, the last pause or the last stretch without sending (a blocked event loop):
-		// up to when the refused request was sent, which is what a limit we reach alone counts.
+		// Sending since the start, the last pause or the last stretch without sending (a blocked event loop
+		// holds answers back, so a refusal handled after it only looks like one after a second of sending).
 		const sendingFor = now - Math.max(this.startedAt, this.pausedUntil, this.lastSendGapEnd(now));
 		this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
 		if (!this.adaptToRefusals) return;
@@ -371,15 +371,15 @@ export class PaceController {
 	}
 
 	/**
-	 * When our sending last resumed, before `sentAt`, after a stretch without an admitted request sent
+	 * When our sending last resumed, up to `at`, after a stretch without an admitted request sent
 	 * longer than SEND_GAP_MS and two of the fastest round trips (requests waiting for answers are no gap).
 	 */
-	private lastSendGapEnd(sentAt: number): number {
+	private lastSendGapEnd(at: number): number {
 		const sends = this.admittedSends;
 		const gap = Math.max(SEND_GAP_MS, 2 * (Number.isFinite(this.fastestRtt) ? this.fastestRtt : 0));
-		let i = lowerBound(sends, sentAt + 0.5) - 1;
+		let i = lowerBound(sends, at + 0.5) - 1;
 		if (i < 0) return -Infinity;
-		if (sentAt - sends[i] >= gap) return sentAt;
+		if (at - sends[i] >= gap) return at;
 		for (; i > 0; i--) if (sends[i] - sends[i - 1] >= gap) return sends[i];
 		return -Infinity;
 	}
