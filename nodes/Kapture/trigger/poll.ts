@@ -216,13 +216,16 @@ export async function pollOrders(this: IPollFunctions): Promise<INodeExecutionDa
 		staticData[STATE_KEY] = (started ?? newRead.initial) as unknown as IDataObject;
 		if (!started) recordPoll(pollKey, newRead.initial);
 	} else if (newRead && startState) {
-		let live = readState(staticData[STATE_KEY], settings.filterKey) ?? startState;
+		const stored = readState(staticData[STATE_KEY], settings.filterKey);
+		let live = stored ?? startState;
 		if (clock.snapshots) {
 			// Each poll has its own copy: join what polls that ended meanwhile decided.
 			for (const other of finishedSince<TriggerState>(pollKey, pollsBefore)) live = mergeStates(live, other, settings.overlapMs);
 		}
 		const selection = selectNew(live, newRead.window, { cap: settings.cap, overlapMs: settings.overlapMs });
-		if (!sameState(selection.state, live) || staticData[STATE_KEY] === undefined) {
+		// Written unless the static data already holds it. Compared with what it holds, not with the joined
+		// state: a durable poll's copy stored back unchanged would undo what the polls it joined had stored.
+		if (!stored || !sameState(selection.state, stored)) {
 			staticData[STATE_KEY] = selection.state as unknown as IDataObject;
 		}
 		recordPoll(pollKey, selection.state);

@@ -9,7 +9,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { KaptureSandbox, SandboxOrder } from '../../../sandbox';
 import { WATCH_PAGE_SIZE } from '../../../../nodes/Kapture/trigger/watchWindow';
-import { DAY, MINUTE, TriggerRun, whileReading, useTriggerSandbox } from './harness';
+import { Prng } from '../../../sandbox/random';
+import { DAY, expectExactlyOnce, MINUTE, TriggerRun, whileReading, useTriggerSandbox } from './harness';
 
 const KAPTURE_NOW = Math.floor(Date.now() / 60_000) * 60_000 - 3 * 60 * MINUTE + 11_000;
 
@@ -250,6 +251,66 @@ describe('New or Updated Order', () => {
 			for (const item of (await run.poll()) ?? []) changed.push([item.id, item.triggeredBy]);
 		}
 		expect(changed.sort()).toEqual([[a.id, 'orderUpdated'], [b.id, 'orderUpdated']].sort());
+	});
+});
+
+// Polls that overlap, with orders created and changed while they read: the schedule (which tick creates an
+// order, which edits one, and which, how far apart polls start) is generated per seed, for both Trigger On
+// choices that fire on new orders and n8n's two ways of handing static data to polls. Found a new order firing
+// twice under the durable scheduler ('copies': a poll that selected nothing stored its stale copy back).
+describe('Polls that overlap while orders are created and changed (generated schedules)', () => {
+	const cases = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((seed) =>
+		(['newOrUpdatedOrder', 'newOrder'] as const).flatMap((event) => (['live', 'copies'] as const).map((scheduler) => ({ seed, event, scheduler }))),
+	);
+	it.each(cases)('$event, seed $seed, $scheduler static data: each new order once, each later change once, the latest state last', async ({ seed, event, scheduler }) => {
+		const rng = new Prng(seed);
+		const run = await activate({ event, watchFields: ['deliveryStatus'] }, { scheduler, pollBudgetMs: scheduler === 'copies' ? 36_000 : undefined });
+		sandbox.clock.advance(MINUTE);
+		const existing = orders().slice(0, 5);
+		const created: SandboxOrder[] = [];
+		const statuses = ['PD', 'DL', 'CN', 'AP'];
+		sandbox.setLatency(40);
+		const polls: Array<Promise<unknown>> = [];
+		for (let tick = 0; tick < 16; tick++) {
+			const roll = rng.next();
+			if (tick < 12 && roll < 0.4) {
+				sandbox.clock.advance(1000);
+				created.push(sandbox.insertOrder({ deliveryStatus: 'AP' }));
+			} else if (tick < 12 && roll < 0.8) {
+				const pool = [...existing, ...created];
+				await editV1(pool[Math.floor(rng.next() * pool.length)], { delivery_status: statuses[Math.floor(rng.next() * statuses.length)] });
+			}
+			polls.push(run.poll());
+			await new Promise((resolve) => setTimeout(resolve, 20 + Math.floor(rng.next() * 40)));
+		}
+		await Promise.all(polls);
+		sandbox.setLatency(0);
+		for (let i = 0; i < 3; i++) {
+			sandbox.clock.advance(MINUTE);
+			await run.poll();
+		}
+
+		expect(created.length).toBeGreaterThan(0);
+		if (event === 'newOrder') {
+			expectExactlyOnce(run.emitted, created.map((order) => order.id));
+			return;
+		}
+		const pairs = run.items.map((item) => `${String(item.id)}@${String(item.lastModificationTime)}`);
+		expect(new Set(pairs).size).toBe(pairs.length);
+		for (const order of created) {
+			const items = run.items.filter((item) => item.id === order.id);
+			const asNew = items.filter((item) => item.triggeredBy === 'newOrder');
+			expect(asNew).toHaveLength(1);
+			// A change reported after the order fired as new is a later version.
+			for (const update of items.filter((item) => item.triggeredBy === 'orderUpdated')) {
+				expect(Number(update.lastModificationTime)).toBeGreaterThan(Number(asNew[0].lastModificationTime));
+			}
+		}
+		// Whatever fired for an order, the last item holds its latest state.
+		for (const order of [...existing, ...created]) {
+			const last = run.items.filter((item) => item.id === order.id).pop();
+			if (last) expect(last.deliveryStatus).toBe(sandbox.getOrder(order.id)?.deliveryStatus);
+		}
 	});
 });
 
