@@ -41,6 +41,8 @@ export function slowDownOption(product: string): INodeProperties {
 			},
 		],
 		default: SLOW_DOWN_ADAPT,
+		// n8n refuses any other value an expression gives, naming the option, before the node runs.
+		validateType: 'options',
 		description: `What the node does when ${product} answers 429 (too many requests) or 503. Every request always waits out the pause ${product} asks for.`,
 	};
 }

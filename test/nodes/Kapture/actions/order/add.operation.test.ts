@@ -480,4 +480,11 @@ describe('Create: Options > When Asked to Slow Down', () => {
 		// Adapting halves the requests in flight (10 -> 5) on the run of 429s; only waiting keeps the 10.
 		expect(startedTogetherAfterThePause()).toBe(after);
 	});
+
+	// An expression can give any text: a near miss must not quietly mean the default.
+	it.each(['waitonly', 'Only Wait as Asked', ''])('an expression giving %p is refused naming the option, before anything is sent', async (value) => {
+		const result = await h.run(parameters(`={{ ${JSON.stringify(value)} }}`), items);
+		expect(result.error?.message).toContain('When Asked to Slow Down');
+		expect(h.sandbox.requests()).toHaveLength(0);
+	});
 });
